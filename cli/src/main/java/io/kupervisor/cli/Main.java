@@ -1,7 +1,38 @@
 package io.kupervisor.cli;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code kupervisor} executable. */
+@Command(name = "kupervisor",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "supervisord's model for Kubernetes: read, run and migrate supervisord configurations.",
+        subcommands = {CheckCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+
     public static void main(String[] args) {
-        System.out.println("kupervisor");
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this in-process). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        // a user's mistake on the command line is a usage error (2), as with supervisord
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("Error: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("For help, use kupervisor " + ex.getCommandLine().getCommandName()
+                    + " -h");
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"kupervisor " + (v == null ? "dev" : v) + " (supervisord 4.2.5 compatible)"};
+        }
     }
 }

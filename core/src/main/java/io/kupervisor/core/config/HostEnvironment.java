@@ -1,0 +1,66 @@
+package io.kupervisor.core.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What of the machine a parse sees: supervisord's environment (the {@code ENV_*} names), the host
+ * name ({@code host_node_name}), the working directory relative paths resolve against, and whether
+ * paths and users are checked against this machine ({@link HostChecks}).
+ *
+ * <p>Passing these in, instead of reading the JVM's own, lets {@code kupervisor migrate} read a
+ * config for another host and lets tests parse exactly as the recorded supervisord run did.
+ */
+public record HostEnvironment(Map<String, String> env, String hostname, Path cwd, HostChecks checks) {
+
+    public HostEnvironment {
+        env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
+        Objects.requireNonNull(hostname);
+        cwd = cwd.toAbsolutePath().normalize();
+        Objects.requireNonNull(checks);
+    }
+
+    /** This machine as supervisord would see it when started from here. */
+    public static HostEnvironment current() {
+        Path cwd = Path.of("").toAbsolutePath();
+        return new HostEnvironment(System.getenv(), localHostname(), cwd, HostChecks.strict(cwd));
+    }
+
+    /** The same environment with host checks off, for a config written for another machine. */
+    public HostEnvironment relaxed() {
+        return new HostEnvironment(env, hostname, cwd, HostChecks.relaxed(cwd, home()));
+    }
+
+    public HostEnvironment withChecks(HostChecks newChecks) {
+        return new HostEnvironment(env, hostname, cwd, newChecks);
+    }
+
+    /** {@code HOME} as Python's {@code expanduser} reads it. */
+    public String home() {
+        String home = env.get("HOME");
+        return home != null ? home : System.getProperty("user.home");
+    }
+
+    /** Python's {@code tempfile.gettempdir()}: TMPDIR, TEMP or TMP if set, else /tmp. */
+    public String tempDir() {
+        for (String name : new String[] {"TMPDIR", "TEMP", "TMP"}) {
+            String v = env.get(name);
+            if (v != null && !v.isEmpty()) {
+                return PyPath.normpath(PyPath.isAbs(v) ? v : cwd + "/" + v);
+            }
+        }
+        return "/tmp";
+    }
+
+    private static String localHostname() {
+        // platform.node() is the kernel's nodename; /proc has it without a native call
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (java.io.IOException | RuntimeException e) {
+            String h = System.getenv("HOSTNAME");
+            return h != null ? h : "localhost";
+        }
+    }
+}
