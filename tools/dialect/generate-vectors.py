@@ -129,14 +129,13 @@ class Marker(Exception):
 
 
 class WholeMapping(dict):
-    # Python formats the mapping itself for a conversion without (name): detect every way it can.
+    # Python formats the mapping itself for %s, %r and %a without (name): detect that. The numeric
+    # conversions fail on a dict in Python too, and keep Python's message (the class is renamed
+    # to dict in it below).
     def __str__(self):
         raise Marker()
 
     def __repr__(self):
-        raise Marker()
-
-    def __index__(self):
         raise Marker()
 
 
@@ -185,7 +184,8 @@ def percent_expect(template, mapping):
     except KeyError as e:
         return {'error': {'kind': 'MISSING_NAME', 'detail': str(e)}}
     except Exception as e:  # ValueError, TypeError, OverflowError: supervisord prints str(e)
-        return {'error': {'kind': 'BAD_FORMAT', 'detail': str(e), 'python_type': type(e).__name__}}
+        return {'error': {'kind': 'BAD_FORMAT', 'detail': str(e).replace('WholeMapping', 'dict'),
+                          'python_type': type(e).__name__}}
 
 
 def percent_vectors(rng):

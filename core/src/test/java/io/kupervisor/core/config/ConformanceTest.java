@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.fail;
  * own code). Same accept/reject decision, same error text, same values.
  */
 class ConformanceTest {
-    static final Path CASES = Path.of("src/test/resources/conformance/cases");
+    static final Path CASES = Path.of(System.getProperty("conformance.cases", "src/test/resources/conformance/cases"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir

@@ -89,10 +89,22 @@ public final class PercentFormat {
         spec.ch = ch;
         parse(spec);
         Object v = nextArg();
-        if (v == WHOLE_MAPPING && "sraiduoxXeEfFgGc".indexOf(spec.ch) >= 0) {
+        if (v == WHOLE_MAPPING) {
+            // Python formats the whole dict for %s/%r/%a (kupervisor refuses: never what was meant)
+            // and fails for the numeric conversions with its own words
             String text = new String(fmt, specStart, pos - specStart);
-            throw FormatException.badFormat("'" + text + "' without a name would insert supervisord's"
-                    + " whole expansion table; write %" + text + " for a literal " + text);
+            switch (spec.ch) {
+                case 's', 'r', 'a' -> throw FormatException.badFormat("'" + text + "' without a name would insert"
+                        + " supervisord's whole expansion table; write %" + text + " for a literal " + text);
+                case 'd', 'i', 'u' -> throw FormatException.badFormat(
+                        "%" + (char) spec.ch + " format: a real number is required, not dict");
+                case 'o', 'x', 'X' -> throw FormatException.badFormat(
+                        "%" + (char) spec.ch + " format: an integer is required, not dict");
+                case 'e', 'E', 'f', 'F', 'g', 'G' -> throw FormatException.badFormat("must be real number, not dict");
+                case 'c' -> throw FormatException.badFormat("%c requires int or char");
+                default -> {
+                }
+            }
         }
         String str = convert(spec, v);
         output(spec, str.codePoints().toArray());
