@@ -283,8 +283,8 @@ public final class ConfigLoader {
                 return dflt;
             }
             String value = entry.get().value();
-            if (!expand) {
-                return value;
+            if (!expand || value.indexOf('%') < 0) {
+                return value; // nothing to expand: skip building the expansion table
             }
             Map<String, Object> combined = new LinkedHashMap<>(environ);
             combined.putAll(expansions);
@@ -292,6 +292,9 @@ public final class ConfigLoader {
         }
 
         String expandOrFail(String value, Map<String, ?> expansions, String name, String section, String key) {
+            if (value.indexOf('%') < 0) {
+                return value;
+            }
             try {
                 return Expansions.expand(value, expansions, name);
             } catch (InvalidValue e) {

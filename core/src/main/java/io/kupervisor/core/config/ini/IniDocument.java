@@ -22,6 +22,10 @@ public final class IniDocument {
     private final Map<String, IniEntry> defaults = new LinkedHashMap<>();
     private final Map<String, Path> sectionToFile = new LinkedHashMap<>();
     private final Map<String, Integer> sectionLine = new LinkedHashMap<>();
+    private final List<PendingHere> pendingHere = new ArrayList<>();
+
+    private record PendingHere(Map<String, IniEntry> options, String key) {
+    }
 
     /** Section names in the order first seen, without {@code DEFAULT}. */
     public List<String> sections() {
@@ -69,6 +73,19 @@ public final class IniDocument {
      */
     public void expandHere(String here) {
         String marker = "%(here)s";
+        boolean defaultsHaveMarker = defaults.values().stream().anyMatch(e -> e.value().contains(marker));
+        if (!defaultsHaveMarker) {
+            // only values read since the last call can still hold the marker
+            for (PendingHere p : pendingHere) {
+                IniEntry entry = p.options().get(p.key());
+                if (entry != null && entry.value().contains(marker)) {
+                    p.options().put(p.key(), entry.withValue(entry.value().replace(marker, here)));
+                }
+            }
+            pendingHere.clear();
+            return;
+        }
+        pendingHere.clear();
         for (String section : sections.keySet()) {
             Map<String, IniEntry> options = sections.get(section);
             for (String key : options(section)) {
@@ -81,6 +98,13 @@ public final class IniDocument {
     }
 
     // Used by IniReader while reading.
+
+    void put(Map<String, IniEntry> options, String key, IniEntry entry) {
+        options.put(key, entry);
+        if (entry.value().contains("%(here)s")) {
+            pendingHere.add(new PendingHere(options, key));
+        }
+    }
 
     Map<String, IniEntry> sectionForWrite(String name, Path file, int line, boolean recordFile) {
         if (DEFAULT_SECTION.equals(name)) {

@@ -115,7 +115,7 @@ public final class IniReader {
         // RawConfigParser joins multi-line values with '\n' and drops trailing blank lines
         for (PendingValue p : toJoin) {
             IniEntry entry = new IniEntry(PyText.rstrip(String.join("\n", p.lines())), p.file(), p.line());
-            p.section().put(p.key(), entry);
+            doc.put(p.section(), p.key(), entry);
         }
         if (errors != null) {
             throw new IniSyntaxException(errors.toString(), file, firstErrorLine);
