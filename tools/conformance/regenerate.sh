@@ -100,10 +100,8 @@ for name in "${selected[@]}"; do
   [ -f "$src/supervisord.conf" ] || die "case $name: no $src/supervisord.conf"
   scratch="$scratch_root/$name"
 
-  props=()
-  while IFS= read -r -d '' item; do props+=("$item"); done < <(read_properties "$src/case.properties") \
-    || die "case $name: bad case.properties"
-  [ ${#props[@]} -ge 1 ] || die "case $name: could not read case.properties"
+  mapfile -d '' props < <(read_properties "$src/case.properties")
+  [ ${#props[@]} -ge 1 ] || die "case $name: bad case.properties (see above)"
   relaxed=("${props[0]}")
   [ -n "${relaxed[0]}" ] || relaxed=()
   extra_env=("${props[@]:1}")
