@@ -1,5 +1,7 @@
 package io.kupervisor.core.state;
 
+import io.kupervisor.core.config.LogLevel;
+
 import java.time.Instant;
 import java.util.Objects;
 

@@ -1,5 +1,7 @@
 package io.kupervisor.core.state;
 
+import io.kupervisor.core.config.AutoRestart;
+
 import java.util.Objects;
 import java.util.Set;
 

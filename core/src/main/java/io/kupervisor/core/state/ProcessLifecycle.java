@@ -1,5 +1,7 @@
 package io.kupervisor.core.state;
 
+import io.kupervisor.core.config.LogLevel;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,8 +153,8 @@ public final class ProcessLifecycle {
                 log(LogLevel.WARN, "process '" + name + "' already running");
                 return Outcome.STILL_STOPPING;
             }
-            // STOPPED, EXITED, FATAL: a manual start gets the full number of retries
-            backoff = 0;
+            // STOPPED, EXITED, FATAL. The retry counter is left alone, as in supervisord: after
+            // a stop in BACKOFF, a manual start inherits the failures counted so far.
             spawn();
             return Outcome.ACCEPTED;
         }

@@ -50,9 +50,9 @@
  *     the fork. A spawn attempt also sets it, so autostart-once holds even if the spawn fails.</li>
  * <li>An exit at exactly the spawn instant counts as within startsecs (supervisord treats
  *     {@code now == laststart} as "not too quickly"; with real clocks that never happens).</li>
- * <li>{@code StartRequested} from STOPPED/EXITED/FATAL resets the retry counter. supervisord only
- *     resets it on RUNNING and FATAL, so after a stop in BACKOFF a manual start there inherits the
- *     earlier failures.</li>
+ * <li>{@code StartRequested} does not reset the retry counter: as in supervisord it resets only on
+ *     RUNNING, FATAL and an exit from RUNNING, so after a stop in BACKOFF a manual start inherits
+ *     the earlier failures.</li>
  * <li>Autorestart is throttled to one spawn per {@link io.kupervisor.core.state.ProcessLifecycle#AUTORESTART_THROTTLE}
  *     (1 s) counted from the previous spawn. Only processes that ran less than 1 s are affected,
  *     which is possible only with {@code startsecs=0}; supervisord's tick throttles the same hot

@@ -1,5 +1,7 @@
 package io.kupervisor.core.state;
 
+import io.kupervisor.core.config.AutoRestart;
+
 import static io.kupervisor.core.state.FakeDriver.Proc;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,7 @@
 package io.kupervisor.core.state;
 
+import io.kupervisor.core.config.AutoRestart;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

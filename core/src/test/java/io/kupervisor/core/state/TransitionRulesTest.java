@@ -1,5 +1,8 @@
 package io.kupervisor.core.state;
 
+import io.kupervisor.core.config.LogLevel;
+import io.kupervisor.core.config.AutoRestart;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -405,7 +408,7 @@ class TransitionRulesTest {
         }
 
         @Test
-        void manualStartAfterAStopInBackoffResetsTheCounter() {
+        void manualStartAfterAStopInBackoffKeepsTheCounterAsSupervisordDoes() {
             P p = new P(rules().withStartretries(2));
             long pid = p.spawn(0);
             p.on(0.1, new Exited(pid, new ExitStatus.Exited(1)));
@@ -415,10 +418,10 @@ class TransitionRulesTest {
             assertThat(p.s().backoff()).isEqualTo(2);
             p.on(2, new StopRequested());
 
+            // the third failure in a row exceeds startretries=2: FATAL at once
             long again = p.spawn(10);
             p.on(10.1, new Exited(again, new ExitStatus.Exited(1)));
-            assertThat(p.state()).isEqualTo(ProcessState.BACKOFF);
-            assertThat(p.s().backoff()).isEqualTo(1);
+            assertThat(p.state()).isEqualTo(ProcessState.FATAL);
         }
     }
 
