@@ -1,6 +1,6 @@
 package io.kupervisor.cli;
 
-import io.kupervisor.core.config.ChannelLog;
+import io.kupervisor.core.config.LogSettings;
 import io.kupervisor.core.config.ConfigWarning;
 import io.kupervisor.core.config.GroupKind;
 import io.kupervisor.core.config.LogFile;
@@ -132,7 +132,7 @@ final class ConfigReport {
         kv(sb, in, "serverurl", p.serverurl() == null ? "AUTO" : p.serverurl());
     }
 
-    private static String channel(ChannelLog c) {
+    private static String channel(LogSettings c) {
         String file = switch (c.logfile()) {
             case LogFile.Auto a -> "AUTO";
             case LogFile.None n -> "NONE";

@@ -29,6 +29,12 @@ public final class ConfigJson {
         top.put("groups", groups);
         top.put("warnings", config.warnings().stream().filter(ConfigWarning::bySupervisord)
                 .map(ConfigWarning::message).toList());
+        KupervisorOptions k = config.kupervisor();
+        Map<String, Object> kupervisor = new LinkedHashMap<>();
+        kupervisor.put("health_port", k.healthEnabled() ? (k.healthHost().isEmpty() ? "*" : k.healthHost()) + ":" + k.healthPort() : null);
+        kupervisor.put("exit_on_fatal", k.exitOnFatal());
+        kupervisor.put("stdout_mirror", k.stdoutMirror());
+        top.put("kupervisor", kupervisor);
         top.put("kupervisor_warnings", config.warnings().stream().filter(w -> !w.bySupervisord())
                 .map(ConfigWarning::message).toList());
         return top;
@@ -138,7 +144,7 @@ public final class ConfigJson {
         return m;
     }
 
-    private static void channel(Map<String, Object> m, String name, ChannelLog c) {
+    private static void channel(Map<String, Object> m, String name, LogSettings c) {
         m.put(name + "_logfile", switch (c.logfile()) {
             case LogFile.Auto a -> "AUTO";
             case LogFile.None n -> null;

@@ -85,7 +85,8 @@ public final class ConfigLoader {
             List<ProcessGroupConfig> groups = new ProcessSections(this).groups();
             groups = mergeEnvironment(groups, supervisord.environment());
             List<ServerConfig> servers = new ServerSections(this).servers();
-            return new SupervisorConfig(configPath, supervisord, groups, servers, rpc, included, warnings);
+            KupervisorOptions kupervisor = kupervisorSection();
+            return new SupervisorConfig(configPath, supervisord, groups, servers, rpc, included, warnings, kupervisor);
         }
 
         // ---- files ----
@@ -203,6 +204,41 @@ public final class ConfigLoader {
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("here", here);
             return get("supervisord", key, dflt, extra, true);
+        }
+
+        // ---- [kupervisor]: kupervisor's own keys, in supervisord's style ----
+
+        private KupervisorOptions kupervisorSection() {
+            String s = "kupervisor";
+            if (!doc.hasSection(s)) {
+                return KupervisorOptions.DEFAULTS;
+            }
+            try {
+                Map<String, Object> here = new LinkedHashMap<>();
+                here.put("here", this.here);
+                String health = get(s, "health_port", null, here, true);
+                String host = null;
+                int port = 0;
+                if (health != null) {
+                    Map.Entry<String, Integer> address = convert(s, "health_port", health, ValueTypes::inetAddress);
+                    host = address.getKey();
+                    port = address.getValue();
+                }
+                boolean exitOnFatal = convert(s, "exit_on_fatal", get(s, "exit_on_fatal", "false", here, true),
+                        ValueTypes::bool);
+                boolean mirror = convert(s, "stdout_mirror", get(s, "stdout_mirror", "false", here, true),
+                        ValueTypes::bool);
+                for (String key : doc.options(s)) {
+                    if (!java.util.Set.of("health_port", "exit_on_fatal", "stdout_mirror").contains(key)) {
+                        warnings.add(ConfigWarning.kupervisor("[kupervisor] has no key '" + key
+                                + "' (known: health_port, exit_on_fatal, stdout_mirror)", origin(s, key)));
+                    }
+                }
+                return new KupervisorOptions(host, port, exitOnFatal, mirror);
+            } catch (Fault f) {
+                throw new Fault(f.getMessage() + " in section 'kupervisor' (file: "
+                        + PyRepr.repr(fileDisplayOf(s)) + ")", f.origin);
+            }
         }
 
         // ---- [rpcinterface:x] ----

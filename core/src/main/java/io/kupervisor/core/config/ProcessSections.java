@@ -351,15 +351,15 @@ final class ProcessSections {
                 environment.forEach((k, v) -> common.put("ENV_" + k, v));
 
                 String directory = get("directory", null);
-                ChannelLog stdout = channel("stdout", stdoutCapture, stdoutEvents);
-                ChannelLog stderr = channel("stderr", stderrCapture, stderrEvents);
+                LogSettings stdout = channel("stdout", stdoutCapture, stdoutEvents);
+                LogSettings stderr = channel("stderr", stderrCapture, stderrEvents);
                 if (redirectStderr) {
                     if (stderr.logfile() instanceof LogFile.File) {
                         r.warnings().add(new ConfigWarning("For [" + section + "], redirect_stderr=true but "
                                 + "stderr_logfile has also been set to a filename, the filename has been ignored",
                                 r.origin(section, "stderr_logfile")));
                     }
-                    stderr = new ChannelLog(LogFile.NONE, stderr.logfileMaxbytes(), stderr.logfileBackups(),
+                    stderr = new LogSettings(LogFile.NONE, stderr.logfileMaxbytes(), stderr.logfileBackups(),
                             stderr.captureMaxbytes(), stderr.eventsEnabled(), stderr.syslog());
                 }
                 String command = r.get(section, "command", null, common, true);
@@ -378,7 +378,7 @@ final class ProcessSections {
             return processes;
         }
 
-        private ChannelLog channel(String channel, long captureMaxbytes, boolean eventsEnabled) {
+        private LogSettings channel(String channel, long captureMaxbytes, boolean eventsEnabled) {
             String lfKey = channel + "_logfile";
             String lfValue = get(lfKey, null);
             LogFile logfile;
@@ -418,7 +418,7 @@ final class ProcessSections {
                         + " without rollover, set maxbytes > 0 to avoid filling up filesystem unintentionally",
                         r.origin(section, mbKey)));
             }
-            return new ChannelLog(logfile, maxbytes, backups, captureMaxbytes, eventsEnabled, syslog);
+            return new LogSettings(logfile, maxbytes, backups, captureMaxbytes, eventsEnabled, syslog);
         }
     }
 }

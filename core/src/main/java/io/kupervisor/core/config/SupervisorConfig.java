@@ -10,6 +10,7 @@ import java.util.List;
  * @param groups        sorted as supervisord sorts them: by priority, then name
  * @param servers       inet servers first, then unix ones, as supervisord lists them
  * @param includedFiles every file read through {@code [include]}, in reading order
+ * @param kupervisor    the {@code [kupervisor]} section (health endpoints, exit on FATAL, ...)
  */
 public record SupervisorConfig(
         Path configFile,
@@ -18,7 +19,8 @@ public record SupervisorConfig(
         List<ServerConfig> servers,
         List<RpcInterfaceConfig> rpcInterfaces,
         List<Path> includedFiles,
-        List<ConfigWarning> warnings) {
+        List<ConfigWarning> warnings,
+        KupervisorOptions kupervisor) {
 
     public SupervisorConfig {
         groups = List.copyOf(groups);

@@ -102,6 +102,7 @@ public final class Posix {
     private static final MethodHandle EVENTFD = fn("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
     private static final MethodHandle GETPID = fn("getpid", FunctionDescriptor.of(JAVA_INT), false);
     private static final MethodHandle GETUID = fn("getuid", FunctionDescriptor.of(JAVA_INT), false);
+    private static final MethodHandle OPEN = fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
     private static final MethodHandle STRERROR = fn("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
 
     /** A failed call: the errno and the function. */
@@ -463,6 +464,22 @@ public final class Posix {
             int fd = (int) EVENTFD.invokeExact(state, 0, O_CLOEXEC);
             if (fd < 0) {
                 throw new PosixException("eventfd", errno(state));
+            }
+            return fd;
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** open(path, O_RDWR | O_CLOEXEC), e.g. /dev/null for a daemonized child's stdio. */
+    public static int openReadWrite(String path) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), 2 | O_CLOEXEC);
+            if (fd < 0) {
+                throw new PosixException("open " + path, errno(state));
             }
             return fd;
         } catch (PosixException e) {

@@ -1,7 +1,7 @@
 package io.kupervisor.core.config;
 
 /** The logging settings of one output channel (stdout or stderr) of a process. */
-public record ChannelLog(
+public record LogSettings(
         LogFile logfile,
         long logfileMaxbytes,
         int logfileBackups,

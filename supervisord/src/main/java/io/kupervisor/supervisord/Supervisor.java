@@ -1,0 +1,753 @@
+package io.kupervisor.supervisord;
+
+import io.kupervisor.core.config.ConfigException;
+import io.kupervisor.core.config.ConfigLoader;
+import io.kupervisor.core.config.ConfigWarning;
+import io.kupervisor.core.config.HostEnvironment;
+import io.kupervisor.core.config.LogLevel;
+import io.kupervisor.core.config.ProcessGroupConfig;
+import io.kupervisor.core.config.ServerConfig;
+import io.kupervisor.core.config.SupervisorConfig;
+import io.kupervisor.core.state.Action;
+import io.kupervisor.core.state.ProcessEvent;
+import io.kupervisor.core.state.ProcessState;
+import io.kupervisor.supervisord.io.OutputPump;
+import io.kupervisor.supervisord.log.AutoLogNames;
+import io.kupervisor.supervisord.log.MainLog;
+import io.kupervisor.supervisord.posix.Posix;
+import io.kupervisor.supervisord.posix.Children;
+import io.kupervisor.supervisord.process.Daemon;
+import io.kupervisor.supervisord.process.ProcessGroup;
+import io.kupervisor.supervisord.process.Subprocess;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The in-pod daemon: supervisord's engine on kupervisor's event-driven loop. One thread (the
+ * loop) owns every process and group; the reaper, the output pump, signals, timers and control
+ * requests all post work to it. Nothing polls: an exit is handled when the child is reaped and a
+ * timer fires when the state machine asked for it.
+ */
+public final class Supervisor implements Daemon {
+    private final Path configFile;
+    private final HostEnvironment host;
+    private final PrintStream stdout;
+    private final Clock clock;
+    private final ScheduledExecutorService loop;
+    private final Thread loopThread;
+    private final Map<String, ProcessGroup> groups = new LinkedHashMap<>();
+    private final AtomicLong groupSequence = new AtomicLong();
+    private final List<Consumer<StateChange>> listeners = new ArrayList<>();
+    private final CountDownLatch exited = new CountDownLatch(1);
+
+    private volatile SupervisorConfig config;
+    private volatile SupervisorState mood = SupervisorState.RUNNING;
+    private MainLog mainLog;
+    private OutputPump pump;
+    private HealthServer health;
+    private io.kupervisor.supervisord.log.StdoutMirror mirror;
+    private List<ProcessGroup> stopQueue;
+    private Instant lastShutdownReport = Instant.EPOCH;
+    private int exitCode;
+    private boolean exitOnFatalTriggered;
+
+    /** A state change seen by the daemon, for waiters, health and tests. */
+    public record StateChange(Subprocess process, Action.StateChanged change) {
+    }
+
+    public Supervisor(Path configFile, HostEnvironment host, PrintStream stdout, Clock clock) {
+        this.configFile = configFile;
+        this.host = host;
+        this.stdout = stdout;
+        this.clock = clock;
+        Thread[] holder = new Thread[1];
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = Thread.ofPlatform().name("kupervisor-loop").unstarted(r);
+            holder[0] = t;
+            return t;
+        });
+        try {
+            loop.submit(() -> { }).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        this.loopThread = holder[0];
+    }
+
+    /** Reads the configuration; a refused one is reported by the caller exactly as at startup. */
+    public static SupervisorConfig readConfig(Path configFile, HostEnvironment host) throws ConfigException {
+        return new ConfigLoader(host).read(configFile);
+    }
+
+    /**
+     * Starts everything and returns once autostart programs were spawned. {@link #awaitExit()} then
+     * blocks until the daemon has shut down.
+     */
+    public void start(SupervisorConfig initial) throws IOException {
+        this.config = initial;
+        try {
+            Posix.becomeSubreaper();
+        } catch (Posix.PosixException e) {
+            // not fatal: children are still ours, only orphans would escape
+        }
+        try {
+            this.pump = new OutputPump();
+        } catch (Posix.PosixException e) {
+            throw new IOException("cannot set up the output pump: " + e.getMessage(), e);
+        }
+        pump.start();
+        Children.get().onOrphan(r -> loop.execute(() -> reapedOrphan(r)));
+        Children.get().startReaping();
+        call(() -> {
+            boot();
+            return null;
+        });
+    }
+
+    /** (Re)starts from {@link #config}: logs, groups, autostart. Runs on the loop. */
+    private void boot() throws IOException {
+        SupervisorConfig c = config;
+        if (!c.supervisord().nocleanup()) {
+            AutoLogNames.cleanup(host.cwd().resolve(c.supervisord().childlogdir()), c.supervisord().identifier());
+        }
+        boolean echo = c.supervisord().nodaemon() && !c.supervisord().silent();
+        String logfile = c.supervisord().logfile();
+        mainLog = MainLog.open(logfile.equals(MainLog.SYSLOG) ? logfile : host.cwd().resolve(logfile).toString(),
+                c.supervisord().logfileMaxbytes(), c.supervisord().logfileBackups(), c.supervisord().loglevel(),
+                echo ? stdout : null, ZoneId.systemDefault(), clock);
+        if (c.kupervisor().stdoutMirror() && mirror == null) {
+            mirror = new io.kupervisor.supervisord.log.StdoutMirror(stdout);
+        }
+        if (Posix.getuid() == 0 && c.supervisord().user() == null) {
+            log(LogLevel.CRITICAL, "Supervisor is running as root.  Privileges were not dropped because no user is "
+                    + "specified in the config file.  If you intend to run as root, you can set user=root in the "
+                    + "config file to avoid this message.");
+        }
+        for (Path p : c.includedFiles()) {
+            log(LogLevel.INFO, "Included extra file \"" + p + "\" during parsing");
+        }
+        for (ConfigWarning w : c.warnings()) {
+            log(LogLevel.WARN, w.bySupervisord() ? w.message() : "kupervisor: " + w.message());
+        }
+        writePidfile();
+        log(LogLevel.INFO, "supervisord started with pid " + Posix.getpid());
+        if (c.kupervisor().healthEnabled() && health == null) {
+            health = HealthServer.start(this, c.kupervisor().healthHost(), c.kupervisor().healthPort());
+        }
+        mood = SupervisorState.RUNNING;
+        stopQueue = null;
+        for (ProcessGroupConfig g : c.groups()) {
+            addGroup(g);
+        }
+        autostart();
+    }
+
+    private void autostart() {
+        for (ProcessGroup g : orderedGroups()) {
+            for (Subprocess p : g.processes()) {
+                p.handle(new ProcessEvent.AutostartDue());
+            }
+        }
+    }
+
+    private boolean addGroup(ProcessGroupConfig g) {
+        if (groups.containsKey(g.name())) {
+            return false;
+        }
+        groups.put(g.name(), new ProcessGroup(g, this, groupSequence.incrementAndGet()));
+        return true;
+    }
+
+    public List<ProcessGroup> orderedGroups() {
+        List<ProcessGroup> list = new ArrayList<>(groups.values());
+        list.sort(ProcessGroup.ORDER);
+        return list;
+    }
+
+    // ---- signals and shutdown ----
+
+    /** Handles a signal as supervisord's handle_signal does. Safe from any thread. */
+    public void signal(String name) {
+        loop.execute(() -> {
+            switch (name) {
+                case "TERM", "INT", "QUIT" -> {
+                    log(LogLevel.WARN, "received SIG" + name + " indicating exit request");
+                    beginStop(SupervisorState.SHUTDOWN);
+                }
+                case "HUP" -> {
+                    if (mood == SupervisorState.SHUTDOWN) {
+                        log(LogLevel.WARN, "ignored SIGHUP indicating restart request (shutdown in progress)");
+                    } else {
+                        log(LogLevel.WARN, "received SIGHUP indicating restart request");
+                        beginStop(SupervisorState.RESTARTING);
+                    }
+                }
+                case "USR2" -> {
+                    log(LogLevel.INFO, "received SIGUSR2 indicating log reopen request");
+                    reopenLogs();
+                }
+                default -> log(LogLevel.BLATHER, "received SIG" + name + " indicating nothing");
+            }
+        });
+    }
+
+    /** supervisord's shutdown(): asynchronous. */
+    public void shutdown() {
+        loop.execute(() -> beginStop(SupervisorState.SHUTDOWN));
+    }
+
+    /** supervisord's restart() ("reload"): asynchronous. */
+    public void restart() {
+        loop.execute(() -> beginStop(SupervisorState.RESTARTING));
+    }
+
+    private void beginStop(SupervisorState newMood) {
+        if (stopQueue != null) {
+            if (newMood == SupervisorState.SHUTDOWN) {
+                mood = SupervisorState.SHUTDOWN; // a reload in progress becomes a shutdown
+            }
+            return;
+        }
+        mood = newMood;
+        stopQueue = new ArrayList<>(orderedGroups());
+        for (ProcessGroup g : stopQueue) {
+            for (Subprocess p : g.processes()) {
+                p.handle(new ProcessEvent.ShutdownStarted());
+            }
+        }
+        advanceStop();
+    }
+
+    /** Stops groups one at a time, highest priority value first, as supervisord does. */
+    private void advanceStop() {
+        while (stopQueue != null && !stopQueue.isEmpty()) {
+            ProcessGroup last = stopQueue.getLast();
+            for (Subprocess p : last.processes().reversed()) {
+                p.handle(new ProcessEvent.StopForShutdown());
+            }
+            if (!last.allStopped()) {
+                shutdownReport();
+                return;
+            }
+            stopQueue.removeLast();
+        }
+        if (stopQueue != null && groups.values().stream().allMatch(ProcessGroup::allStopped)) {
+            finishStop();
+        }
+    }
+
+    private void shutdownReport() {
+        Instant now = now();
+        if (now.isAfter(lastShutdownReport.plusSeconds(3))) {
+            List<String> names = new ArrayList<>();
+            for (ProcessGroup g : groups.values()) {
+                g.unstopped().forEach(p -> names.add(p.name()));
+            }
+            if (!names.isEmpty()) {
+                log(LogLevel.INFO, "waiting for " + String.join(", ", names) + " to die");
+                lastShutdownReport = now;
+            }
+        }
+        // report again in 3 s even if nothing changes meanwhile
+        schedule(this::advanceStopIfStopping, Duration.ofSeconds(3));
+    }
+
+    private void advanceStopIfStopping() {
+        if (stopQueue != null) {
+            advanceStop();
+        }
+    }
+
+    private void finishStop() {
+        for (ProcessGroup g : groups.values()) {
+            g.processes().forEach(Subprocess::closeLogs);
+        }
+        groups.clear();
+        stopQueue = null;
+        if (mood == SupervisorState.RESTARTING) {
+            SupervisorConfig fresh;
+            try {
+                fresh = readConfig(configFile, host);
+            } catch (ConfigException e) {
+                // supervisord exits 2 on a broken config at reload, after stopping everything
+                stdout.flush();
+                System.err.println(e.describe());
+                System.err.println("For help, use kupervisor supervisord -h");
+                terminate(2);
+                return;
+            }
+            config = fresh;
+            mainLog.close();
+            try {
+                boot();
+            } catch (IOException e) {
+                System.err.println("Error: " + e.getMessage());
+                terminate(2);
+            }
+            return;
+        }
+        terminate(exitOnFatalTriggered ? 1 : 0);
+    }
+
+    private void terminate(int code) {
+        exitCode = code;
+        removePidfile();
+        if (health != null) {
+            health.close();
+        }
+        if (mainLog != null) {
+            mainLog.close();
+        }
+        if (mirror != null) {
+            mirror.close();
+        }
+        pump.close();
+        exited.countDown();
+        loop.shutdown();
+    }
+
+    /** Blocks until the daemon has stopped; returns supervisord's exit status. */
+    public int awaitExit() throws InterruptedException {
+        exited.await();
+        return exitCode;
+    }
+
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return exited.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+
+    // ---- reaping ----
+
+    private void reapedOrphan(Posix.Reaped r) {
+        String how = r.exited() ? "exit status " + r.exitCode()
+                : "terminated by " + io.kupervisor.core.state.Signals.name(r.termSignal());
+        log(LogLevel.INFO, "reaped unknown pid " + r.pid() + " (" + how + ")");
+    }
+
+    // ---- Daemon ----
+
+    @Override
+    public Instant now() {
+        return clock.instant();
+    }
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return loop.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void log(LogLevel level, String message) {
+        if (mainLog != null) {
+            mainLog.log(level, message);
+        }
+    }
+
+    @Override
+    public OutputPump pump() {
+        return pump;
+    }
+
+    @Override
+    public Map<String, String> environment() {
+        return host.env();
+    }
+
+    @Override
+    public Path cwd() {
+        return host.cwd();
+    }
+
+    @Override
+    public String serverUrl() {
+        for (ServerConfig s : config.servers()) {
+            if (s instanceof ServerConfig.Unix u) {
+                return "unix://" + u.file();
+            }
+        }
+        for (ServerConfig s : config.servers()) {
+            if (s instanceof ServerConfig.Inet i) {
+                return "http://" + (i.host().isEmpty() ? "localhost" : i.host()) + ":" + i.port();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Path childLogDir() {
+        return host.cwd().resolve(config.supervisord().childlogdir());
+    }
+
+    @Override
+    public String identifier() {
+        return config.supervisord().identifier();
+    }
+
+    @Override
+    public boolean stripAnsi() {
+        return config.supervisord().stripAnsi();
+    }
+
+    @Override
+    public boolean logChildOutput() {
+        return config.supervisord().loglevel().number() <= LogLevel.DEBUG.number();
+    }
+
+    @Override
+    public io.kupervisor.supervisord.log.StdoutMirror mirror() {
+        return mirror;
+    }
+
+
+    @Override
+    public void stateChanged(Subprocess process, Action.StateChanged change) {
+        StateChange sc = new StateChange(process, change);
+        for (Consumer<StateChange> l : List.copyOf(listeners)) {
+            l.accept(sc);
+        }
+        if (change.to() == ProcessState.FATAL && config.kupervisor().exitOnFatal() && !exitOnFatalTriggered
+                && mood == SupervisorState.RUNNING) {
+            exitOnFatalTriggered = true;
+            log(LogLevel.CRITICAL, "kupervisor: " + process.name() + " entered FATAL and exit_on_fatal is set:"
+                    + " shutting down (exit status 1)");
+            beginStop(SupervisorState.SHUTDOWN);
+        }
+        if (stopQueue != null && change.to().isStopped()) {
+            // continue the ordered stop once this call's own transition is complete
+            loop.execute(this::advanceStopIfStopping);
+        }
+        if (!waiters.isEmpty()) {
+            loop.execute(this::checkWaiters);
+        }
+    }
+
+    // ---- control, for the RPC layer and tests (any thread) ----
+
+    /** Runs {@code task} on the loop and waits for it. */
+    public <T> T call(Callable<T> task) throws IOException {
+        if (Thread.currentThread() == loopThread) {
+            try {
+                return task.call();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+        }
+        try {
+            return loop.submit(task).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** Runs on the loop without waiting. */
+    @Override
+    public void execute(Runnable task) {
+        loop.execute(task);
+    }
+
+    public void addListener(Consumer<StateChange> listener) {
+        loop.execute(() -> listeners.add(listener));
+    }
+
+    public void removeListener(Consumer<StateChange> listener) {
+        loop.execute(() -> listeners.remove(listener));
+    }
+
+    public SupervisorState mood() {
+        return mood;
+    }
+
+    public SupervisorConfig config() {
+        return config;
+    }
+
+    public MainLog mainLog() {
+        return mainLog;
+    }
+
+    /** Loop-thread access to the groups (copy). */
+    public Map<String, ProcessGroup> groups() {
+        return new LinkedHashMap<>(groups);
+    }
+
+    /** Finds a process by namespec ({@code name} or {@code group:name}); loop thread only. */
+    public Subprocess find(String namespec) {
+        String group;
+        String name;
+        int colon = namespec.indexOf(':');
+        if (colon >= 0) {
+            group = namespec.substring(0, colon);
+            name = namespec.substring(colon + 1);
+        } else {
+            group = namespec;
+            name = namespec;
+        }
+        ProcessGroup g = groups.get(group);
+        return g == null ? null : g.process(name);
+    }
+
+    /** A manual start, as supervisorctl start does, returning the state machine's outcome. */
+    public CompletableFuture<io.kupervisor.core.state.Outcome> startProcess(String namespec) {
+        return onLoop(() -> {
+            Subprocess p = find(namespec);
+            if (p == null) {
+                throw new IllegalArgumentException("BAD_NAME: " + namespec);
+            }
+            return p.handle(new ProcessEvent.StartRequested()).outcome();
+        });
+    }
+
+    public CompletableFuture<io.kupervisor.core.state.Outcome> stopProcess(String namespec) {
+        return onLoop(() -> {
+            Subprocess p = find(namespec);
+            if (p == null) {
+                throw new IllegalArgumentException("BAD_NAME: " + namespec);
+            }
+            return p.handle(new ProcessEvent.StopRequested()).outcome();
+        });
+    }
+
+    /** supervisord's reloadConfig: parse afresh and diff against the running groups. */
+    public GroupDiff reread() throws ConfigException, IOException {
+        SupervisorConfig fresh = readConfig(configFile, host);
+        return call(() -> {
+            pendingConfig = fresh;
+            return GroupDiff.between(groups.values().stream().map(ProcessGroup::config).toList(), fresh.groups());
+        });
+    }
+
+    private SupervisorConfig pendingConfig;
+
+    /**
+     * The groups of the latest parse (supervisord's "available" set): the running config until a
+     * {@link #reread()}, the fresh parse after it. Loop thread.
+     */
+    public List<ProcessGroupConfig> availableGroups() {
+        return (pendingConfig != null ? pendingConfig : config).groups();
+    }
+
+    /**
+     * supervisord's addProcessGroup: adds an available group that is not running; its autostart
+     * processes start. Loop thread. Returns false if the group is already active.
+     *
+     * @throws IllegalArgumentException if no available group has that name (BAD_NAME)
+     */
+    public boolean addProcessGroup(String name) {
+        ProcessGroupConfig g = availableGroups().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(name));
+        if (!addGroup(g)) {
+            return false;
+        }
+        for (Subprocess p : groups.get(name).processes()) {
+            p.handle(new ProcessEvent.AutostartDue());
+        }
+        return true;
+    }
+
+    /**
+     * supervisord's removeProcessGroup. Loop thread. Returns false when a process of the group is
+     * not stopped (STILL_RUNNING).
+     *
+     * @throws IllegalArgumentException if no such group is active (BAD_NAME)
+     */
+    public boolean removeProcessGroup(String name) {
+        ProcessGroup g = groups.get(name);
+        if (g == null) {
+            throw new IllegalArgumentException(name);
+        }
+        if (!g.allStopped()) {
+            return false;
+        }
+        g.processes().forEach(Subprocess::closeLogs);
+        groups.remove(name);
+        return true;
+    }
+
+    /** Loop thread: the active group of that name, or null. */
+    public ProcessGroup group(String name) {
+        return groups.get(name);
+    }
+
+    /**
+     * supervisorctl's update: removed groups are stopped and removed, changed ones stopped,
+     * removed and added again, added ones added (autostart members start). Unchanged groups keep
+     * their processes. Completes when the stops are done.
+     */
+    public CompletableFuture<GroupDiff> update() {
+        CompletableFuture<GroupDiff> result = new CompletableFuture<>();
+        GroupDiff diff;
+        try {
+            diff = reread();
+        } catch (ConfigException | IOException e) {
+            result.completeExceptionally(e);
+            return result;
+        }
+        execute(() -> {
+            List<String> toStop = new ArrayList<>();
+            diff.removed().forEach(g -> toStop.add(g.name()));
+            diff.changed().forEach(g -> toStop.add(g.name()));
+            Runnable finish = () -> {
+                for (String name : toStop) {
+                    ProcessGroup g = groups.remove(name);
+                    if (g != null) {
+                        g.processes().forEach(Subprocess::closeLogs);
+                    }
+                }
+                for (ProcessGroupConfig g : diff.changed()) {
+                    addGroup(g);
+                }
+                for (ProcessGroupConfig g : diff.added()) {
+                    addGroup(g);
+                }
+                config = withGroups(pendingConfig);
+                for (ProcessGroupConfig g : concat(diff.changed(), diff.added())) {
+                    for (Subprocess p : groups.get(g.name()).processes()) {
+                        p.handle(new ProcessEvent.AutostartDue());
+                    }
+                }
+                result.complete(diff);
+            };
+            stopGroupsThen(toStop, finish);
+        });
+        return result;
+    }
+
+    /** update applies the fresh groups only; [supervisord] and server changes wait for a reload. */
+    private SupervisorConfig withGroups(SupervisorConfig fresh) {
+        SupervisorConfig c = config;
+        return new SupervisorConfig(c.configFile(), c.supervisord(), fresh.groups(), c.servers(), c.rpcInterfaces(),
+                c.includedFiles(), c.warnings(), c.kupervisor());
+    }
+
+    private static List<ProcessGroupConfig> concat(List<ProcessGroupConfig> a, List<ProcessGroupConfig> b) {
+        List<ProcessGroupConfig> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Stops every process of the named groups, then runs {@code then} on the loop. */
+    private void stopGroupsThen(List<String> names, Runnable then) {
+        List<Subprocess> targets = new ArrayList<>();
+        for (String n : names) {
+            ProcessGroup g = groups.get(n);
+            if (g != null) {
+                targets.addAll(g.processes());
+            }
+        }
+        for (Subprocess p : targets) {
+            if (p.state().isRunning()) {
+                p.handle(new ProcessEvent.StopRequested());
+            }
+        }
+        whenTrue(() -> targets.stream().allMatch(p -> p.state().isStopped()), then);
+    }
+
+    /** Runs {@code then} on the loop as soon as {@code condition} holds (checked after every state change). */
+    public void whenTrue(java.util.function.BooleanSupplier condition, Runnable then) {
+        Runnable check = () -> {
+            if (condition.getAsBoolean()) {
+                then.run();
+            } else {
+                waiters.add(new Waiter(condition, then));
+            }
+        };
+        if (Thread.currentThread() == loopThread) {
+            check.run();
+        } else {
+            loop.execute(check);
+        }
+    }
+
+    private record Waiter(java.util.function.BooleanSupplier condition, Runnable then) {
+    }
+
+    private final List<Waiter> waiters = new ArrayList<>();
+
+    private void checkWaiters() {
+        for (Waiter w : List.copyOf(waiters)) {
+            if (w.condition().getAsBoolean()) {
+                waiters.remove(w);
+                w.then().run();
+            }
+        }
+    }
+
+    private <T> CompletableFuture<T> onLoop(Callable<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                f.complete(task.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    private void reopenLogs() {
+        try {
+            mainLog.reopen();
+        } catch (IOException e) {
+            // keep logging to the old file
+        }
+        log(LogLevel.INFO, "supervisord logreopen");
+        for (ProcessGroup g : groups.values()) {
+            g.processes().forEach(Subprocess::reopenLogs);
+        }
+    }
+
+    private void writePidfile() {
+        Path pidfile = host.cwd().resolve(config.supervisord().pidfile());
+        try {
+            Files.writeString(pidfile, Posix.getpid() + "\n");
+        } catch (IOException e) {
+            log(LogLevel.CRITICAL, "could not write pidfile " + pidfile);
+        }
+    }
+
+    private void removePidfile() {
+        try {
+            Files.deleteIfExists(host.cwd().resolve(config.supervisord().pidfile()));
+        } catch (IOException ignored) {
+            // nothing more to do at exit
+        }
+    }
+}

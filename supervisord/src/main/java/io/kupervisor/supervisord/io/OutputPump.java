@@ -1,0 +1,123 @@
+package io.kupervisor.supervisord.io;
+
+import io.kupervisor.supervisord.posix.Posix;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One thread that reads every child's stdout and stderr pipe (epoll, level-triggered) and hands
+ * the bytes to a sink, as supervisord's single poll loop does: no thread per process, and a
+ * read never blocks because it only happens on readiness.
+ */
+public final class OutputPump implements AutoCloseable {
+    /** Receives a child's output exactly as read. Called on the pump thread only. */
+    public interface Sink {
+        void write(byte[] data, int len);
+
+        /** The pipe hit end of file (the process and all holders of the pipe are gone). */
+        default void closed() {
+        }
+    }
+
+    private static final int READ_SIZE = 128 * 1024; // supervisord reads up to 128 KiB at a time
+    private static final int MAX_EVENTS = 64;
+
+    private final int epfd;
+    private final int wakeFd;
+    private final Map<Long, Registration> registrations = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong(1);
+    private volatile boolean closed;
+    private final Thread thread;
+
+    private record Registration(int fd, Sink sink) {
+    }
+
+    public OutputPump() throws Posix.PosixException {
+        this.epfd = Posix.epollCreate();
+        this.wakeFd = Posix.eventfd();
+        Posix.epollAdd(epfd, wakeFd, 0);
+        this.thread = Thread.ofPlatform().name("kupervisor-output").daemon(true).unstarted(this::run);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Reads {@code fd} until end of file; the pump closes it then. */
+    public void register(int fd, Sink sink) throws Posix.PosixException {
+        long id = ids.getAndIncrement();
+        registrations.put(id, new Registration(fd, sink));
+        try {
+            Posix.epollAdd(epfd, fd, id);
+        } catch (Posix.PosixException e) {
+            registrations.remove(id);
+            throw e;
+        }
+    }
+
+    private void run() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment events = arena.allocate(Posix.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
+            MemorySegment buf = arena.allocate(READ_SIZE);
+            byte[] bytes = new byte[READ_SIZE];
+            while (!closed) {
+                int n = Posix.epollWait(epfd, events, MAX_EVENTS, 1000);
+                for (int i = 0; i < n; i++) {
+                    long id = Posix.epollData(events, i);
+                    if (id == 0) {
+                        continue; // the wake-up eventfd: only there to interrupt the wait
+                    }
+                    Registration r = registrations.get(id);
+                    if (r == null) {
+                        continue;
+                    }
+                    long got;
+                    try {
+                        got = Posix.read(r.fd(), buf, READ_SIZE);
+                    } catch (Posix.PosixException e) {
+                        got = 0;
+                    }
+                    if (got > 0) {
+                        MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, bytes, 0, (int) got);
+                        try {
+                            r.sink().write(bytes, (int) got);
+                        } catch (RuntimeException e) {
+                            // a failing log must not stop the pump for every other process
+                        }
+                    } else {
+                        registrations.remove(id);
+                        Posix.epollDel(epfd, r.fd());
+                        Posix.close(r.fd());
+                        try {
+                            r.sink().closed();
+                        } catch (RuntimeException ignored) {
+                            // as above
+                        }
+                    }
+                }
+            }
+        } catch (Posix.PosixException e) {
+            throw new IllegalStateException("output pump stopped: " + e.getMessage(), e);
+        }
+    }
+
+    /** How many pipes are being read; for tests and health. */
+    public int open() {
+        return registrations.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            Posix.writeAll(wakeFd, new byte[] {1, 0, 0, 0, 0, 0, 0, 0});
+        } catch (Posix.PosixException ignored) {
+            // the thread wakes within a second anyway
+        }
+    }
+}

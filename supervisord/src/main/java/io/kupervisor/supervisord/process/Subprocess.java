@@ -1,0 +1,382 @@
+package io.kupervisor.supervisord.process;
+
+import io.kupervisor.core.config.LogSettings;
+import io.kupervisor.core.config.LogFile;
+import io.kupervisor.core.config.LogLevel;
+import io.kupervisor.core.config.ProcessConfig;
+import io.kupervisor.core.state.Action;
+import io.kupervisor.core.state.ExitStatus;
+import io.kupervisor.core.state.LifecycleRules;
+import io.kupervisor.core.state.Outcome;
+import io.kupervisor.core.state.ProcessEvent;
+import io.kupervisor.core.state.ProcessSnapshot;
+import io.kupervisor.core.state.ProcessState;
+import io.kupervisor.core.state.ProcessStateMachine;
+import io.kupervisor.core.state.Transition;
+import io.kupervisor.supervisord.io.OutputPump;
+import io.kupervisor.supervisord.log.AnsiStripper;
+import io.kupervisor.supervisord.log.ChannelLog;
+import io.kupervisor.supervisord.log.AutoLogNames;
+import io.kupervisor.supervisord.log.MirroringLog;
+import io.kupervisor.supervisord.log.RotatingFileLog;
+import io.kupervisor.supervisord.posix.Children;
+import io.kupervisor.supervisord.posix.Posix;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One supervised process: the core state machine plus what it asks for done with real
+ * processes (posix_spawn into a new process group, signals, pipes into log files). supervisord's
+ * {@code Subprocess}. Every method runs on the daemon's loop thread.
+ */
+public final class Subprocess {
+    private final ProcessConfig config;
+    private final Daemon daemon;
+    private final ProcessStateMachine machine;
+    private final Path stdoutPath;
+    private final Path stderrPath;
+    private ChannelLog stdoutLog;
+    private ChannelLog stderrLog;
+    private int stdinFd = -1;
+    private ScheduledFuture<?> timer;
+
+    public Subprocess(ProcessConfig config, Daemon daemon) {
+        this.config = config;
+        this.daemon = daemon;
+        this.machine = new ProcessStateMachine(rules(config));
+        this.stdoutPath = logPath(config.stdout().logfile(), "stdout");
+        this.stderrPath = config.redirectStderr() ? null : logPath(config.stderr().logfile(), "stderr");
+    }
+
+    static LifecycleRules rules(ProcessConfig c) {
+        // supervisord takes negative numbers as they come; they act as 0 in every rule
+        return new LifecycleRules(c.name(), c.autostart(), Math.max(0, c.startsecs()), Math.max(0, c.startretries()),
+                c.autorestart(), new HashSet<>(c.exitcodes()), c.stopsignal(), Math.max(0, c.stopwaitsecs()),
+                c.stopasgroup(), c.killasgroup());
+    }
+
+    /** AUTO logs get their name when the group is added, as in supervisord. */
+    private Path logPath(LogFile logFile, String channel) {
+        return switch (logFile) {
+            case LogFile.None n -> null;
+            case LogFile.File f -> daemon.cwd().resolve(f.path());
+            case LogFile.Auto a -> {
+                try {
+                    yield AutoLogNames.create(daemon.childLogDir(), config.name(), channel, daemon.identifier());
+                } catch (IOException e) {
+                    daemon.log(LogLevel.CRITICAL, "could not create AUTO " + channel + " log for " + config.name()
+                            + ": " + e.getMessage());
+                    yield null;
+                }
+            }
+        };
+    }
+
+    public ProcessConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public String namespec() {
+        return config.namespec();
+    }
+
+    public ProcessState state() {
+        return machine.state();
+    }
+
+    public ProcessSnapshot snapshot() {
+        return machine.snapshot();
+    }
+
+    public Path stdoutLogPath() {
+        return stdoutPath;
+    }
+
+    public Path stderrLogPath() {
+        return stderrPath;
+    }
+
+    /** Feeds one event to the state machine and carries out what it asks for. */
+    public Transition handle(ProcessEvent event) {
+        Transition t = machine.handle(event, daemon.now());
+        perform(t);
+        return t;
+    }
+
+    private void perform(Transition t) {
+        ProcessEvent answer = null;
+        for (Action action : t.actions()) {
+            switch (action) {
+                case Action.Spawn s -> answer = spawn();
+                case Action.CancelSpawn c -> {
+                    // spawns are synchronous here: nothing is ever in flight
+                }
+                case Action.SendSignal s -> answer = orFirst(answer, signal(s.signal(), s.toGroup()));
+                case Action.Kill k -> answer = orFirst(answer, signal(9, k.toGroup()));
+                case Action.ScheduleTimer st -> scheduleTimer(st.at());
+                case Action.Log l -> daemon.log(l.level(), l.message());
+                case Action.StateChanged sc -> daemon.stateChanged(this, sc);
+            }
+        }
+        if (answer != null) {
+            handle(answer);
+        }
+    }
+
+    private static ProcessEvent orFirst(ProcessEvent first, ProcessEvent next) {
+        return first != null ? first : next;
+    }
+
+    private void scheduleTimer(Instant at) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        Duration delay = Duration.between(daemon.now(), at);
+        // a millisecond of slack: the machine wants "at or after", and the two clocks differ in grain
+        timer = daemon.schedule(() -> handle(new ProcessEvent.TimerDue()),
+                delay.isNegative() ? Duration.ZERO : delay.plusMillis(1));
+    }
+
+    private ProcessEvent signal(int sig, boolean toGroup) {
+        long pid = machine.snapshot().pid();
+        if (pid <= 0) {
+            return null;
+        }
+        try {
+            Posix.kill(toGroup ? -(int) pid : (int) pid, sig);
+            return null;
+        } catch (Posix.PosixException e) {
+            if (e.errno() == Posix.ESRCH) {
+                // it just exited; the reaper will tell
+                return null;
+            }
+            return new ProcessEvent.KillFailed(e.getMessage());
+        }
+    }
+
+    /** The reaper got this process's pid (called on the loop). */
+    void reaped(Posix.Reaped reaped) {
+        closeStdin();
+        ExitStatus status = reaped.exited() ? new ExitStatus.Exited(reaped.exitCode())
+                : new ExitStatus.Signaled(reaped.termSignal(), (reaped.status() & 0x80) != 0);
+        handle(new ProcessEvent.Exited(reaped.pid(), status));
+    }
+
+    // ---- spawning ----
+
+    private ProcessEvent spawn() {
+        ExecResolver.Exec exec;
+        try {
+            exec = ExecResolver.resolve(config.command(), config.environment(), daemon.environment(), daemon.cwd());
+        } catch (ExecResolver.SpawnError e) {
+            return new ProcessEvent.SpawnFailed(e.getMessage());
+        }
+        try {
+            openLogs();
+        } catch (IOException e) {
+            return new ProcessEvent.SpawnFailed("unknown error making dispatchers for '" + config.name() + "': "
+                    + e.getMessage());
+        }
+        int[] in = null;
+        int[] out = null;
+        int[] err = null;
+        try {
+            in = Posix.pipe();
+            out = Posix.pipe();
+            err = config.redirectStderr() ? null : Posix.pipe();
+        } catch (Posix.PosixException e) {
+            closeAll(in, out, err);
+            return new ProcessEvent.SpawnFailed("too many open files to spawn '" + config.name() + "'");
+        }
+        int childErr = err == null ? out[1] : err[1];
+        List<String> envp = childEnvironment();
+        String directory = config.directory();
+        List<String> argv = exec.argv();
+        String filename = ExecResolver.absolute(exec.filename(), daemon.cwd());
+        String childFailure = childSetupFailure(directory, exec);
+        if (childFailure != null) {
+            // supervisord forks, then the child fails and says so on its stderr and exits 127;
+            // a short-lived /bin/sh plays that child so states, logs and pids are the same
+            filename = "/bin/sh";
+            argv = List.of("sh", "-c", "printf '%s\\n' \"$1\" 'supervisor: child process was not spawned' >&2; exit 127",
+                    "sh", "supervisor: " + childFailure);
+            directory = null;
+        }
+        int pid;
+        try {
+            pid = Children.get().spawn(filename, argv, envp, directory, in[0], out[1], childErr, config.umask(),
+                    r -> daemon.execute(() -> reaped(r)));
+        } catch (Posix.PosixException e) {
+            closeAll(in, out, err);
+            return new ProcessEvent.SpawnFailed("unknown error during fork for '" + config.name() + "': "
+                    + Posix.errnoName(e.errno()));
+        }
+        Posix.close(in[0]);
+        Posix.close(out[1]);
+        if (err != null) {
+            Posix.close(err[1]);
+        }
+        stdinFd = in[1];
+        try {
+            daemon.pump().register(out[0], sink("stdout", stdoutLog));
+            if (err != null) {
+                daemon.pump().register(err[0], sink("stderr", stderrLog));
+            }
+        } catch (Posix.PosixException e) {
+            daemon.log(LogLevel.CRITICAL, "cannot read the output of " + config.name() + ": " + e.getMessage());
+        }
+        return new ProcessEvent.Spawned(pid);
+    }
+
+    /** What the forked child of supervisord would fail at after the fork, or null. */
+    private String childSetupFailure(String directory, ExecResolver.Exec exec) {
+        if (directory != null && !Files.isDirectory(daemon.cwd().resolve(directory))) {
+            String code = Files.exists(daemon.cwd().resolve(directory)) ? "ENOTDIR" : "ENOENT";
+            return "couldn't chdir to " + directory + ": " + code;
+        }
+        if (config.user() != null && config.user().uid() != null && config.user().uid() != Posix.getuid()) {
+            if (Posix.getuid() != 0) {
+                return "couldn't setuid to " + config.user().uid() + ": Can't drop privilege as nonroot user";
+            }
+        }
+        return null;
+    }
+
+    private List<String> childEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>(daemon.environment());
+        env.put("SUPERVISOR_ENABLED", "1");
+        String serverUrl = config.serverurl() != null ? config.serverurl() : daemon.serverUrl();
+        if (serverUrl != null) {
+            env.put("SUPERVISOR_SERVER_URL", serverUrl);
+        }
+        env.put("SUPERVISOR_PROCESS_NAME", config.name());
+        env.put("SUPERVISOR_GROUP_NAME", config.groupName());
+        env.putAll(config.environment());
+        List<String> envp = new ArrayList<>(env.size());
+        env.forEach((k, v) -> envp.add(k + "=" + v));
+        return envp;
+    }
+
+    private void openLogs() throws IOException {
+        if (stdoutLog == null) {
+            stdoutLog = channelLog(stdoutPath, config.stdout(), "stdout");
+        }
+        if (stderrLog == null) {
+            stderrLog = config.redirectStderr() ? ChannelLog.discard()
+                    : channelLog(stderrPath, config.stderr(), "stderr");
+        }
+    }
+
+    private ChannelLog channelLog(Path path, LogSettings settings, String channel)
+            throws IOException {
+        ChannelLog log = path == null
+                ? ChannelLog.discard()
+                : RotatingFileLog.open(path, settings.logfileMaxbytes(), settings.logfileBackups(),
+                        settings.logfile() instanceof LogFile.Auto);
+        if (daemon.mirror() != null) {
+            log = new MirroringLog(log, daemon.mirror(), config.name(), channel);
+        }
+        return log;
+    }
+
+    private OutputPump.Sink sink(String channel, ChannelLog log) {
+        boolean strip = daemon.stripAnsi();
+        return (data, len) -> {
+            byte[] bytes = data;
+            int n = len;
+            if (strip) {
+                bytes = AnsiStripper.strip(data, 0, len);
+                n = bytes.length;
+            }
+            try {
+                log.write(bytes, 0, n);
+            } catch (IOException e) {
+                // supervisord logs and goes on; the next write reopens or fails again
+            }
+            if (daemon.logChildOutput()) {
+                byte[] copy = java.util.Arrays.copyOf(bytes, n);
+                daemon.log(LogLevel.DEBUG, "'" + config.name() + "' " + channel + " output:\n"
+                        + new String(copy, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    private static void closeAll(int[]... pipes) {
+        for (int[] p : pipes) {
+            if (p != null) {
+                Posix.close(p[0]);
+                Posix.close(p[1]);
+            }
+        }
+    }
+
+    private void closeStdin() {
+        if (stdinFd >= 0) {
+            Posix.close(stdinFd);
+            stdinFd = -1;
+        }
+    }
+
+    /** supervisord's sendProcessStdin. */
+    public boolean writeStdin(byte[] data) throws Posix.PosixException {
+        if (stdinFd < 0) {
+            return false;
+        }
+        Posix.writeAll(stdinFd, data);
+        return true;
+    }
+
+    public void reopenLogs() {
+        for (var log : new ChannelLog[] {stdoutLog, stderrLog}) {
+            if (log != null) {
+                try {
+                    log.reopen();
+                } catch (IOException e) {
+                    daemon.log(LogLevel.ERROR, "could not reopen log of " + config.name() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** supervisord's clearProcessLogs: both logs removed and reopened. */
+    public void clearLogs() throws IOException {
+        openLogs();
+        stdoutLog.clear();
+        stderrLog.clear();
+    }
+
+    /** Closes the logs for good (group removed or daemon exiting). */
+    public void closeLogs() {
+        for (var log : new ChannelLog[] {stdoutLog, stderrLog}) {
+            if (log != null) {
+                log.close();
+            }
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return namespec() + " " + state();
+    }
+
+    static Outcome outcomeOf(Transition t) {
+        return t.outcome();
+    }
+}

@@ -1,0 +1,129 @@
+package io.kupervisor.supervisord;
+
+import io.kupervisor.core.config.HostEnvironment;
+import io.kupervisor.core.config.HostChecks;
+import io.kupervisor.core.state.ProcessSnapshot;
+import io.kupervisor.core.state.ProcessState;
+import io.kupervisor.supervisord.process.Subprocess;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+
+/** A real {@link Supervisor} on a config written into a temp dir, with what tests need to watch it. */
+final class DaemonHarness implements AutoCloseable {
+    final Path dir;
+    final Supervisor supervisor;
+    final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    /** "namespec FROM->TO" in order. */
+    final List<String> transitions = Collections.synchronizedList(new ArrayList<>());
+    private boolean closed;
+
+    private DaemonHarness(Path dir, String config) throws Exception {
+        this.dir = dir;
+        Files.writeString(dir.resolve("supervisord.conf"), config);
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        HostEnvironment host = new HostEnvironment(env, "test-host", dir, HostChecks.strict(dir));
+        this.supervisor = new Supervisor(dir.resolve("supervisord.conf"), host,
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), Clock.systemUTC());
+        supervisor.addListener(sc -> transitions.add(sc.process().namespec() + " " + sc.change().from() + "->"
+                + sc.change().to()));
+        supervisor.start(Supervisor.readConfig(dir.resolve("supervisord.conf"), host));
+    }
+
+    /** Starts a daemon whose config is {@code [supervisord]} basics plus {@code programs}. */
+    static DaemonHarness start(Path dir, String programs) throws Exception {
+        String config = "[supervisord]\nnodaemon=true\nlogfile=" + dir.resolve("supervisord.log")
+                + "\npidfile=" + dir.resolve("supervisord.pid") + "\nchildlogdir=" + dir + "\nloglevel=debug\n\n"
+                + programs;
+        return new DaemonHarness(dir, config);
+    }
+
+    static DaemonHarness startRaw(Path dir, String config) throws Exception {
+        return new DaemonHarness(dir, config);
+    }
+
+    Subprocess process(String namespec) throws IOException {
+        return supervisor.call(() -> supervisor.find(namespec));
+    }
+
+    ProcessState state(String namespec) throws IOException {
+        return supervisor.call(() -> supervisor.find(namespec).state());
+    }
+
+    ProcessSnapshot snapshot(String namespec) throws IOException {
+        return supervisor.call(() -> supervisor.find(namespec).snapshot());
+    }
+
+    int pid(String namespec) throws IOException {
+        return (int) snapshot(namespec).pid();
+    }
+
+    void awaitState(String namespec, ProcessState state, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> state(namespec) == state);
+    }
+
+    String mainLog() throws IOException {
+        Path p = dir.resolve("supervisord.log");
+        return Files.exists(p) ? Files.readString(p) : "";
+    }
+
+    /** Main log lines without their timestamps: "INFO spawned: 'x' with pid 1". */
+    List<String> logLines() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : mainLog().split("\n")) {
+            if (line.length() > 24) {
+                out.add(line.substring(24));
+            }
+        }
+        return out;
+    }
+
+    List<String> transitionsOf(String namespec) {
+        synchronized (transitions) {
+            return transitions.stream().filter(t -> t.startsWith(namespec + " "))
+                    .map(t -> t.substring(namespec.length() + 1)).toList();
+        }
+    }
+
+    int shutdown(Duration timeout) throws InterruptedException {
+        supervisor.shutdown();
+        if (!supervisor.awaitExit(timeout)) {
+            throw new AssertionError("daemon did not exit within " + timeout);
+        }
+        closed = true;
+        return supervisor.exitCode();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (!closed) {
+            shutdown(Duration.ofSeconds(30));
+        }
+    }
+
+    static boolean alive(int pid) {
+        return Files.exists(Path.of("/proc/" + pid)) && !isZombie(pid);
+    }
+
+    private static boolean isZombie(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
