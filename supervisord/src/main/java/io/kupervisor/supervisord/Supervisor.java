@@ -724,11 +724,10 @@ public final class Supervisor implements Daemon {
 
     private void reopenLogs() {
         try {
-            mainLog.reopen();
+            mainLog.reopen(); // writes supervisord's "supervisord logreopen" line itself
         } catch (IOException e) {
-            // keep logging to the old file
+            log(LogLevel.ERROR, "could not reopen the main log: " + e.getMessage());
         }
-        log(LogLevel.INFO, "supervisord logreopen");
         for (ProcessGroup g : groups.values()) {
             g.processes().forEach(Subprocess::reopenLogs);
         }
