@@ -306,4 +306,32 @@ class SupervisorLifecycleTest {
                 "WARN stopped: b (terminated by SIGTERM)", "WARN stopped: a (terminated by SIGTERM)");
         assertThat(Files.exists(dir.resolve("supervisord.pid"))).isFalse();
     }
+
+    @Test
+    void userRunsTheProgramAsThatUserWhenTheDaemonIsRoot() throws Exception {
+        boolean root = io.kupervisor.supervisord.posix.Posix.getuid() == 0;
+        try (DaemonHarness d = DaemonHarness.start(dir, """
+                [program:who]
+                command=/bin/sh -c 'id -u; id -g'
+                user=nobody
+                startsecs=0
+                autorestart=false
+                startretries=0
+                stdout_logfile=%s
+                stderr_logfile=%s
+                """.formatted(dir.resolve("who.out"), dir.resolve("who.err")))) {
+            if (root) {
+                d.awaitState("who", ProcessState.EXITED, Duration.ofSeconds(5));
+                await().atMost(Duration.ofSeconds(3)).until(() -> Files.readString(dir.resolve("who.out")).lines().count() == 2);
+                var nobody = io.kupervisor.core.config.Passwd.userByName("nobody").orElseThrow();
+                assertThat(Files.readAllLines(dir.resolve("who.out")))
+                        .containsExactly(String.valueOf(nobody.id()), String.valueOf(nobody.gid()));
+            } else {
+                // supervisord's child cannot drop privileges as a non-root user either
+                d.awaitState("who", ProcessState.FATAL, Duration.ofSeconds(5));
+                await().atMost(Duration.ofSeconds(3)).until(() -> Files.readString(dir.resolve("who.err"))
+                        .contains("Can't drop privilege as nonroot user"));
+            }
+        }
+    }
 }

@@ -11,29 +11,29 @@ import java.util.Optional;
  * containers kupervisor runs in these files are the whole database, and reading them keeps core
  * free of native calls.
  */
-final class Passwd {
+public final class Passwd {
     private static final Path PASSWD = Path.of("/etc/passwd");
     private static final Path GROUP = Path.of("/etc/group");
 
     private Passwd() {
     }
 
-    record Entry(String name, int id, int gid, String home) {
+    public record Entry(String name, int id, int gid, String home) {
     }
 
-    static Optional<Entry> userByName(String name) {
+    public static Optional<Entry> userByName(String name) {
         return read(PASSWD).stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
-    static Optional<Entry> userById(int uid) {
+    public static Optional<Entry> userById(int uid) {
         return read(PASSWD).stream().filter(e -> e.id() == uid).findFirst();
     }
 
-    static Optional<Entry> groupByName(String name) {
+    public static Optional<Entry> groupByName(String name) {
         return read(GROUP).stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
-    static Optional<Entry> groupById(int gid) {
+    public static Optional<Entry> groupById(int gid) {
         return read(GROUP).stream().filter(e -> e.id() == gid).findFirst();
     }
 

@@ -208,6 +208,25 @@ public final class Subprocess {
         List<String> argv = exec.argv();
         String filename = ExecResolver.absolute(exec.filename(), daemon.cwd());
         String childFailure = childSetupFailure(directory, exec);
+        if (childFailure == null && switchesUser()) {
+            // posix_spawn cannot change users: util-linux's setpriv does it and execs the program
+            // (same pid), as supervisord's child does with initgroups/setgid/setuid before exec
+            Path setpriv = SETPRIV.stream().filter(Files::isExecutable).findFirst().orElse(null);
+            int uid = config.user().uid();
+            var entry = io.kupervisor.core.config.Passwd.userById(uid);
+            if (setpriv == null) {
+                childFailure = "couldn't setuid to " + uid + ": kupervisor needs setpriv (util-linux) to run"
+                        + " programs as another user";
+            } else if (entry.isEmpty()) {
+                childFailure = "couldn't setuid to " + uid + ": Can't find uid " + uid;
+            } else {
+                List<String> wrapped = new ArrayList<>(List.of(setpriv.toString(), "--reuid=" + uid,
+                        "--regid=" + entry.get().gid(), "--init-groups", "--", filename));
+                wrapped.addAll(argv.subList(1, argv.size()));
+                argv = wrapped;
+                filename = setpriv.toString();
+            }
+        }
         if (childFailure != null) {
             // supervisord forks, then the child fails and says so on its stderr and exits 127;
             // a short-lived /bin/sh plays that child so states, logs and pids are the same
@@ -240,6 +259,13 @@ public final class Subprocess {
             daemon.log(LogLevel.CRITICAL, "cannot read the output of " + config.name() + ": " + e.getMessage());
         }
         return new ProcessEvent.Spawned(pid);
+    }
+
+    private static final List<Path> SETPRIV = List.of(Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv"));
+
+    private boolean switchesUser() {
+        return config.user() != null && config.user().uid() != null && config.user().uid() != Posix.getuid()
+                && Posix.getuid() == 0;
     }
 
     /** What the forked child of supervisord would fail at after the fork, or null. */
