@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "supervisord's model for Kubernetes: read, run and migrate supervisord configurations.",
-        subcommands = {CheckCommand.class, SupervisordCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, SupervisordCommand.class, TailCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
