@@ -98,6 +98,14 @@ final class SupervisordCommand implements Callable<Integer> {
     @Option(names = "--profile_options", paramLabel = "OPTIONS", description = "run supervisord under profiler (not supported: ignored)")
     String profileOptions;
 
+    @Option(names = "--health-port", paramLabel = "[HOST:]PORT",
+            description = "kupervisor: serve /healthz and /readyz here (overrides [kupervisor] health_port)")
+    String healthPort;
+
+    @Option(names = "--stable-auto-logs",
+            description = "kupervisor: name AUTO logs without a random part, for log sidecars")
+    boolean stableAutoLogs;
+
     @Option(names = "--daemonized", hidden = true)
     boolean daemonized;
 
@@ -171,8 +179,16 @@ final class SupervisordCommand implements Callable<Integer> {
                 stripAnsi || s.stripAnsi(),
                 s.environment(),
                 identifier != null ? identifier : s.identifier());
+        var k = c.kupervisor();
+        if (healthPort != null) {
+            var address = ValueTypes.inetAddress(healthPort);
+            k = k.withHealth(address.getKey(), address.getValue());
+        }
+        if (stableAutoLogs) {
+            k = k.withStableAutoLogs(true);
+        }
         return new SupervisorConfig(c.configFile(), o, c.groups(), c.servers(), c.rpcInterfaces(), c.includedFiles(),
-                c.warnings(), c.kupervisor());
+                c.warnings(), k);
     }
 
     /**

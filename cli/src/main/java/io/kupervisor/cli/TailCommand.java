@@ -29,8 +29,9 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = {"-F", "-f", "--follow"}, description = "Follow the file by name, across rotation and truncation (-f is the same).")
     boolean follow;
 
-    @Option(names = {"-n", "--lines"}, paramLabel = "N", description = "Start with the last N lines (default 10).")
-    long lines = 10;
+    @Option(names = {"-n", "--lines"}, paramLabel = "N",
+            description = "Start with the last N lines (default 10); +1 starts at the beginning of the file.")
+    String lines = "10";
 
     @Option(names = {"-c", "--bytes"}, paramLabel = "N", description = "Start with the last N bytes instead of lines.")
     Long bytes;
@@ -44,7 +45,15 @@ final class TailCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        if (lines < 0 || (bytes != null && bytes < 0)) {
+        long count;
+        boolean fromStart = lines.startsWith("+");
+        try {
+            count = Long.parseLong(fromStart ? lines.substring(1) : lines);
+        } catch (NumberFormatException e) {
+            System.err.println("Error: invalid number of lines: '" + lines + "'");
+            return 2;
+        }
+        if (count < 0 || (bytes != null && bytes < 0)) {
             System.err.println("Error: the count must not be negative");
             return 2;
         }
@@ -52,7 +61,8 @@ final class TailCommand implements Callable<Integer> {
             System.err.println("Error: cannot open '" + file + "' for reading: No such file");
             return 1;
         }
-        LogFollower.Start start = bytes != null ? LogFollower.Start.lastBytes(bytes) : LogFollower.Start.lastLines(lines);
+        LogFollower.Start start = bytes != null ? LogFollower.Start.lastBytes(bytes)
+                : fromStart ? LogFollower.Start.beginning() : LogFollower.Start.lastLines(count);
         LogFollower.Listener listener = new LogFollower.Listener() {
             @Override
             public void onData(byte[] buf, int off, int len) throws IOException {

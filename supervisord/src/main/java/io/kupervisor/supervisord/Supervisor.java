@@ -416,6 +416,11 @@ public final class Supervisor implements Daemon {
     }
 
     @Override
+    public boolean stableAutoLogs() {
+        return config.kupervisor().stableAutoLogs();
+    }
+
+    @Override
     public boolean logChildOutput() {
         return config.supervisord().loglevel().number() <= LogLevel.DEBUG.number();
     }

@@ -34,6 +34,7 @@ public final class ConfigJson {
         kupervisor.put("health_port", k.healthEnabled() ? (k.healthHost().isEmpty() ? "*" : k.healthHost()) + ":" + k.healthPort() : null);
         kupervisor.put("exit_on_fatal", k.exitOnFatal());
         kupervisor.put("stdout_mirror", k.stdoutMirror());
+        kupervisor.put("stable_auto_logs", k.stableAutoLogs());
         top.put("kupervisor", kupervisor);
         top.put("kupervisor_warnings", config.warnings().stream().filter(w -> !w.bySupervisord())
                 .map(ConfigWarning::message).toList());

@@ -228,13 +228,16 @@ public final class ConfigLoader {
                         ValueTypes::bool);
                 boolean mirror = convert(s, "stdout_mirror", get(s, "stdout_mirror", "false", here, true),
                         ValueTypes::bool);
+                boolean stable = convert(s, "stable_auto_logs", get(s, "stable_auto_logs", "false", here, true),
+                        ValueTypes::bool);
+                var known = java.util.List.of("health_port", "exit_on_fatal", "stdout_mirror", "stable_auto_logs");
                 for (String key : doc.options(s)) {
-                    if (!java.util.Set.of("health_port", "exit_on_fatal", "stdout_mirror").contains(key)) {
+                    if (!known.contains(key)) {
                         warnings.add(ConfigWarning.kupervisor("[kupervisor] has no key '" + key
-                                + "' (known: health_port, exit_on_fatal, stdout_mirror)", origin(s, key)));
+                                + "' (known: " + String.join(", ", known) + ")", origin(s, key)));
                     }
                 }
-                return new KupervisorOptions(host, port, exitOnFatal, mirror);
+                return new KupervisorOptions(host, port, exitOnFatal, mirror, stable);
             } catch (Fault f) {
                 throw new Fault(f.getMessage() + " in section 'kupervisor' (file: "
                         + PyRepr.repr(fileDisplayOf(s)) + ")", f.origin);

@@ -39,6 +39,9 @@ public interface Daemon {
 
     boolean stripAnsi();
 
+    /** AUTO logs without the random part ({@code [kupervisor] stable_auto_logs}). */
+    boolean stableAutoLogs();
+
     /** Whether child output is copied into the main log (loglevel debug or lower). */
     boolean logChildOutput();
 

@@ -72,6 +72,11 @@ public final class Subprocess {
             case LogFile.File f -> daemon.cwd().resolve(f.path());
             case LogFile.Auto a -> {
                 try {
+                    if (daemon.stableAutoLogs()) {
+                        // a known name for the log sidecar; kept across restarts like any named log
+                        yield daemon.childLogDir().resolve(config.name() + "-" + channel + "---"
+                                + daemon.identifier() + ".log");
+                    }
                     yield AutoLogNames.create(daemon.childLogDir(), config.name(), channel, daemon.identifier());
                 } catch (IOException e) {
                     daemon.log(LogLevel.CRITICAL, "could not create AUTO " + channel + " log for " + config.name()
