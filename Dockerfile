@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# kupervisor's images, built in stages. No container engine runs where kupervisor is developed,
+# so every step here is a script or Maven command that cli/src/test/.../PackagingIT runs too.
+
+# ---- build: the jars and the self-contained runtime (jlink JRE + jar + launcher) ----
+FROM eclipse-temurin:25-jdk AS build
+WORKDIR /src
+COPY . .
+RUN ./mvnw -B -DskipTests package
+RUN tools/package/dist.sh /opt/kupervisor
+
+# ---- kupervisor: supervisord, ctl, tail, migrate; also the init container of in-pod mode ----
+# glibc base (the runtime is built against glibc); non-root by default.
+FROM debian:12-slim AS kupervisor
+COPY --from=build /opt/kupervisor /opt/kupervisor
+USER 65532:65532
+ENTRYPOINT ["/opt/kupervisor/bin/kupervisor"]
+CMD ["--help"]
+
+# ---- operator: the Quarkus application ----
+FROM eclipse-temurin:25-jre AS operator
+COPY --from=build /src/operator/target/quarkus-app /deployments
+USER 185
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-jar", "/deployments/quarkus-run.jar"]

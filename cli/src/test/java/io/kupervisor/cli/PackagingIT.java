@@ -1,0 +1,100 @@
+package io.kupervisor.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Dockerfile cannot be built here (no container engine), so its steps are run as they are:
+ * the runtime it builds must start and run a program from a config, and every RUN of the
+ * Dockerfile must be a command this test (or the build) runs.
+ */
+class PackagingIT {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out) {
+    }
+
+    static Run run(Path cwd, List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + command + "\n" + out);
+        }
+        return new Run(p.exitValue(), out);
+    }
+
+    @Test
+    void everyDockerfileStepIsAScriptOrMavenCommandThatIsTested() throws IOException {
+        List<String> runs = new ArrayList<>();
+        for (String line : Files.readAllLines(ROOT.resolve("Dockerfile"))) {
+            if (line.startsWith("RUN ")) {
+                runs.add(line.substring(4).strip());
+            }
+        }
+        // the Maven package step is what the build of this very test ran; dist.sh is run below
+        assertThat(runs).containsExactly("./mvnw -B -DskipTests package", "tools/package/dist.sh /opt/kupervisor");
+    }
+
+    @Test
+    void theRuntimeTheImageCarriesRunsProgramsWithoutAJdk() throws Exception {
+        Path dist = dir.resolve("opt-kupervisor");
+        Run built = run(ROOT, List.of("tools/package/dist.sh", dist.toString()), 300);
+        assertThat(built.exit()).as(built.out()).isZero();
+        assertThat(dist.resolve("runtime/bin/java")).isExecutable();
+        assertThat(dist.resolve("runtime/jmods")).doesNotExist();
+
+        // the init container's copy step, then the main container's command
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Run copied = run(dir, List.of("cp", "-a", dist + "/.", shared + "/"), 60);
+        assertThat(copied.exit()).as(copied.out()).isZero();
+
+        Run version = run(dir, List.of(shared.resolve("bin/kupervisor").toString(), "--version"), 60);
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).contains("kupervisor");
+
+        Path conf = dir.resolve("supervisord.conf");
+        Files.writeString(conf, """
+                [supervisord]
+                nodaemon=true
+                logfile=%1$s/supervisord.log
+                pidfile=%1$s/supervisord.pid
+                [program:hello]
+                command=/bin/sh -c 'echo hello from the runtime'
+                startsecs=0
+                autorestart=false
+                stdout_logfile=%1$s/hello.log
+                [kupervisor]
+                exit_on_fatal=false
+                """.formatted(dir));
+        Process daemon = new ProcessBuilder(shared.resolve("bin/kupervisor").toString(), "supervisord", "-c",
+                conf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline && !(Files.exists(dir.resolve("hello.log"))
+                    && Files.readString(dir.resolve("hello.log")).contains("hello from the runtime"))) {
+                Thread.sleep(100);
+            }
+            assertThat(Files.readString(dir.resolve("hello.log"))).isEqualTo("hello from the runtime\n");
+        } finally {
+            daemon.destroy();
+            assertThat(daemon.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(daemon.exitValue()).isZero();
+        assertThat(Files.readString(dir.resolve("supervisord.log"))).contains("received SIGTERM indicating exit request");
+    }
+}
