@@ -180,6 +180,13 @@ public final class ValueTypes {
         return num;
     }
 
+    /** The number of a signal name with or without SIG, any case, if Python's signal module has it. */
+    public static java.util.OptionalInt signalNumberOf(String name) {
+        String n = PyText.strip(name).toUpperCase(Locale.ROOT);
+        Integer num = PYTHON_SIGNAL_NAMES.get(n.startsWith("SIG") ? n : "SIG" + n);
+        return num == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(num);
+    }
+
     /**
      * The signal module's names on Linux, SIG_DFL and friends included because supervisord's lookup
      * accepts them too (SIG_IGN is 1: "stopsignal=_IGN" means HUP).

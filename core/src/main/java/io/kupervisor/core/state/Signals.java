@@ -1,8 +1,8 @@
 package io.kupervisor.core.state;
 
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
+import io.kupervisor.core.config.InvalidValue;
+import io.kupervisor.core.config.ValueTypes;
+
 import java.util.OptionalInt;
 
 /**
@@ -25,18 +25,6 @@ public final class Signals {
 
     /** The names supervisord's {@code signame()} prints, indexed by number (null: no name). */
     private static final String[] NAMES = new String[65];
-
-    /** Every accepted name (without the SIG prefix), aliases included. */
-    private static final Map<String, Integer> BY_NAME = Map.ofEntries(
-            Map.entry("HUP", 1), Map.entry("INT", 2), Map.entry("QUIT", 3), Map.entry("ILL", 4),
-            Map.entry("TRAP", 5), Map.entry("ABRT", 6), Map.entry("IOT", 6), Map.entry("BUS", 7),
-            Map.entry("FPE", 8), Map.entry("KILL", 9), Map.entry("USR1", 10), Map.entry("SEGV", 11),
-            Map.entry("USR2", 12), Map.entry("PIPE", 13), Map.entry("ALRM", 14), Map.entry("TERM", 15),
-            Map.entry("STKFLT", 16), Map.entry("CHLD", 17), Map.entry("CLD", 17), Map.entry("CONT", 18),
-            Map.entry("STOP", 19), Map.entry("TSTP", 20), Map.entry("TTIN", 21), Map.entry("TTOU", 22),
-            Map.entry("URG", 23), Map.entry("XCPU", 24), Map.entry("XFSZ", 25), Map.entry("VTALRM", 26),
-            Map.entry("PROF", 27), Map.entry("WINCH", 28), Map.entry("IO", 29), Map.entry("POLL", 29),
-            Map.entry("PWR", 30), Map.entry("SYS", 31), Map.entry("RTMIN", 34), Map.entry("RTMAX", 64));
 
     static {
         String[] canonical = {
@@ -67,38 +55,22 @@ public final class Signals {
 
     /** The number of a signal name ({@code TERM}, {@code SIGTERM}, {@code sigterm}), if known. */
     public static OptionalInt numberOf(String name) {
-        String n = name.strip().toUpperCase(Locale.ROOT);
-        if (n.startsWith("SIG")) {
-            n = n.substring(3);
-        }
-        Integer num = BY_NAME.get(n);
-        return num == null ? OptionalInt.empty() : OptionalInt.of(num);
+        return ValueTypes.signalNumberOf(name);
     }
 
     /**
-     * Parses a signal as supervisord's {@code signal_number()} does: a number, or a name with or
-     * without {@code SIG}, any case, surrounding blanks ignored. Valid numbers are those Python's
-     * {@code signal} module names on Linux: 0-31, 34 and 64.
+     * Parses a signal as supervisord's {@code signal_number()} does (the config reader's own
+     * conversion): a number, or a name with or without {@code SIG}, any case.
      *
      * @throws IllegalArgumentException with supervisord's message, e.g.
      *     {@code value 'FOO' is not a valid signal name}
      */
     public static int parse(String value) {
-        int num;
-        Optional<Integer> asInt = parseInt(value);
-        if (asInt.isPresent()) {
-            num = asInt.get();
-        } else {
-            OptionalInt byName = numberOf(value);
-            if (byName.isEmpty()) {
-                throw new IllegalArgumentException("value '" + value + "' is not a valid signal name");
-            }
-            num = byName.getAsInt();
+        try {
+            return ValueTypes.signal(value);
+        } catch (InvalidValue e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
-        if (!isValidNumber(num)) {
-            throw new IllegalArgumentException("value '" + value + "' is not a valid signal number");
-        }
-        return num;
     }
 
     /** Whether supervisord accepts this number as a signal (0-31, 34, 64). */
@@ -106,11 +78,4 @@ public final class Signals {
         return (num >= 0 && num <= 31) || num == 34 || num == 64;
     }
 
-    private static Optional<Integer> parseInt(String value) {
-        try {
-            return Optional.of(Integer.parseInt(value.strip()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
 }
