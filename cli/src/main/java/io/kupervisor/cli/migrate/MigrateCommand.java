@@ -1,0 +1,197 @@
+package io.kupervisor.cli.migrate;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kupervisor.api.convert.ConfigConversion;
+import io.kupervisor.api.convert.ProgramConverter;
+import io.kupervisor.cli.migrate.MigrationReport.Status;
+import io.kupervisor.core.config.ConfigDiscovery;
+import io.kupervisor.core.config.ConfigException;
+import io.kupervisor.core.config.ConfigLoader;
+import io.kupervisor.core.config.ConfigWarning;
+import io.kupervisor.core.config.GroupKind;
+import io.kupervisor.core.config.HostEnvironment;
+import io.kupervisor.core.config.ProcessConfig;
+import io.kupervisor.core.config.ProcessGroupConfig;
+import io.kupervisor.core.config.SupervisorConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code kupervisor migrate}: a supervisord configuration to manifests for either mode. */
+@Command(name = "migrate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Read a supervisord configuration (with its includes) as supervisord would and write YAML that",
+            "`kubectl apply -f DIR` accepts: one SupervisedProgram per program (--mode operator), or a",
+            "ConfigMap and a Deployment running kupervisor supervisord in your image with a log sidecar per",
+            "program (--mode in-pod). Prints what maps exactly, approximately, or needs a decision."})
+public final class MigrateCommand implements Callable<Integer> {
+    public enum Mode { operator, in_pod }
+
+    @Option(names = {"-c", "--configuration"}, paramLabel = "FILE", description = "supervisord.conf (default: supervisord's search path)")
+    Path config;
+
+    @Option(names = "--mode", required = true, paramLabel = "operator|in-pod",
+            converter = ModeConverter.class, description = "operator or in-pod")
+    Mode mode;
+
+    @Option(names = "--image", required = true, paramLabel = "IMAGE", description = "the image that holds the programs")
+    String image;
+
+    @Option(names = "--kupervisor-image", paramLabel = "IMAGE", defaultValue = "kupervisor/kupervisor:0.1.0",
+            description = "in-pod: the kupervisor image (runtime copier, log sidecars); default ${DEFAULT-VALUE}")
+    String kupervisorImage;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "namespace of the resources (default: none set)")
+    String namespace;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "in-pod: name of the Deployment (default: the config's directory name)")
+    String name;
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "a value the old host had for %(ENV_KEY)s (repeatable)")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--env-file", paramLabel = "FILE", description = "KEY=VALUE lines, as --env")
+    Path envFile;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "where to write the YAML")
+    Path output;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "also write the report as Markdown")
+    Path reportFile;
+
+    static final class ModeConverter implements picocli.CommandLine.ITypeConverter<Mode> {
+        @Override
+        public Mode convert(String value) {
+            return switch (value) {
+                case "operator" -> Mode.operator;
+                case "in-pod", "inpod", "in_pod" -> Mode.in_pod;
+                default -> throw new picocli.CommandLine.TypeConversionException(
+                        "invalid mode '" + value + "': use operator or in-pod");
+            };
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        HostEnvironment current = HostEnvironment.current();
+        Map<String, String> given = new LinkedHashMap<>();
+        if (envFile != null) {
+            for (String line : Files.readAllLines(envFile)) {
+                String l = line.strip();
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                int eq = l.indexOf('=');
+                if (eq <= 0) {
+                    err.println("Error: " + envFile + ": not KEY=VALUE: " + line);
+                    return 2;
+                }
+                given.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
+            }
+        }
+        given.putAll(env);
+        Map<String, String> hostEnv = new LinkedHashMap<>(current.env());
+        hostEnv.putAll(given);
+        // read as supervisord would on the old host: its checks belong to that host, not this one
+        HostEnvironment host = new HostEnvironment(hostEnv, current.hostname(), current.cwd(), current.checks()).relaxed();
+        Path file = config;
+        if (file == null) {
+            var found = ConfigDiscovery.find(host.cwd());
+            if (found.isEmpty()) {
+                err.println("Error: " + ConfigDiscovery.notFoundMessage(host.cwd()));
+                return 2;
+            }
+            file = found.get();
+        }
+        SupervisorConfig parsed;
+        try {
+            parsed = new ConfigLoader(host).read(file);
+        } catch (ConfigException e) {
+            err.println(e.describe());
+            err.println("Nothing was written.");
+            return 2;
+        }
+        MigrationReport report = new MigrationReport(mode == Mode.operator ? "operator" : "in-pod");
+        for (ConfigWarning w : parsed.warnings()) {
+            report.add("configuration", null, Status.APPROXIMATED, w.message());
+        }
+        Map<String, List<HasMetadata>> files = new LinkedHashMap<>();
+        Path main = host.cwd().resolve(file).toAbsolutePath().normalize();
+        if (mode == Mode.in_pod) {
+            String appName = name != null ? name : main.getParent().getFileName() == null ? "supervisord"
+                    : main.getParent().getFileName().toString();
+            InPodManifests.Result r = InPodManifests.build(parsed, main, appName, namespace, image, kupervisorImage,
+                    given, report);
+            files.put("configmap.yaml", List.of(r.configMap()));
+            files.put("deployment.yaml", List.of(r.deployment()));
+        } else {
+            for (ProcessGroupConfig g : parsed.groups()) {
+                if (g.kind() != GroupKind.PROCESS) {
+                    report.add("[" + g.section() + "]", null, Status.DECIDE, (g.kind() == GroupKind.EVENT_LISTENER_POOL
+                            ? "event listeners have no operator-mode equivalent (Kubernetes Events and the"
+                            + " SupervisedProgram status carry the state changes)"
+                            : "fcgi-program sockets have no operator-mode equivalent (use a Service)")
+                            + "; not converted");
+                    continue;
+                }
+                List<ConfigConversion> conversions;
+                try {
+                    conversions = ProgramConverter.convert(g, namespace, image);
+                } catch (IllegalArgumentException e) {
+                    err.println("Error: " + e.getMessage());
+                    err.println("Nothing was written.");
+                    return 2;
+                }
+                for (ConfigConversion c : conversions) {
+                    String resource = c.program().getMetadata().getName();
+                    files.put(resource + ".yaml", List.of(c.program()));
+                    String subject = "[" + c.section() + "]";
+                    report.add(subject, null, Status.MAPPED, "SupervisedProgram " + resource + " (group " + g.name() + ")");
+                    for (String note : c.notes()) {
+                        report.add(subject, null, note.contains("needs") || note.contains("decide")
+                                ? Status.DECIDE : Status.APPROXIMATED, note);
+                    }
+                    for (ProcessConfig p : g.processes()) {
+                        if (p.section().equals(c.section()) && p.user() != null && p.user().uid() == null) {
+                            report.add(subject, "user", Status.DECIDE, "user " + p.user().written()
+                                    + " has no known UID: set spec.user to a number (runAsUser)");
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        // everything is built: only now write
+        Files.createDirectories(output);
+        List<String> written = new ArrayList<>();
+        for (var e : files.entrySet()) {
+            StringBuilder yaml = new StringBuilder();
+            for (HasMetadata r : e.getValue()) {
+                yaml.append(Serialization.asYaml(r));
+            }
+            Files.writeString(output.resolve(e.getKey()), yaml);
+            written.add(output.resolve(e.getKey()).toString());
+        }
+        if (reportFile != null) {
+            Files.writeString(reportFile, report.markdown());
+        }
+        out.print(report.text());
+        out.println("wrote " + String.join(", ", written));
+        out.println("next: kubectl apply -f " + output);
+        return 0;
+    }
+
+}
