@@ -53,6 +53,12 @@ final class Cluster {
 
     void edit(String name, Consumer<SupervisedProgram> change) {
         client.resources(SupervisedProgram.class).inNamespace(NS).withName(name).edit(p -> {
+            if (p.getMetadata().getAnnotations() == null) {
+                p.getMetadata().setAnnotations(new java.util.HashMap<>());
+            }
+            if (p.getMetadata().getLabels() == null) {
+                p.getMetadata().setLabels(new java.util.HashMap<>());
+            }
             change.accept(p);
             return p;
         });
