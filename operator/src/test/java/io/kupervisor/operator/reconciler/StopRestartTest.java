@@ -127,4 +127,31 @@ class StopRestartTest {
                 .containsExactly(pod.getMetadata().getName());
         assertThat(cluster.process("durable", "durable").pod).isEqualTo(pod.getMetadata().getName());
     }
+
+    @Test
+    void aProcessThatIgnoresItsStopSignalIsKilledAfterStopwaitsecs() {
+        cluster.create("stubborn", s -> s.stopwaitsecs = 1);
+        Pod pod = cluster.awaitPod("stubborn", "stubborn", 1, WAIT);
+        // a finalizer keeps the deleted pod around, as a kubelet does while the process ignores TERM
+        client.pods().inNamespace(Cluster.NS).withName(pod.getMetadata().getName())
+                .edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p).editMetadata()
+                        .addToFinalizers("test.kupervisor.io/hold").endMetadata().build());
+        cluster.running(pod, Instant.now().minusSeconds(5));
+        cluster.awaitState("stubborn", "stubborn", "RUNNING", WAIT);
+        long t0 = System.nanoTime();
+        cluster.edit("stubborn", p -> p.getSpec().state = RunState.STOPPED);
+        cluster.awaitState("stubborn", "stubborn", "STOPPING", WAIT);
+        String name = pod.getMetadata().getName();
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> cluster.events("stubborn")
+                .contains("killing 'stubborn' (" + name + ") with SIGKILL"));
+        assertThat((System.nanoTime() - t0) / 1e9).isBetween(0.9, 2.5);
+        assertThat(cluster.state("stubborn", "stubborn")).isEqualTo("STOPPING");
+        cluster.exited(client.pods().inNamespace(Cluster.NS).withName(name).get(), Instant.now().minusSeconds(5),
+                Instant.now(), 137);
+        client.pods().inNamespace(Cluster.NS).withName(name)
+                .edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p).editMetadata()
+                        .withFinalizers().endMetadata().build());
+        cluster.awaitState("stubborn", "stubborn", "STOPPED", WAIT);
+        assertThat(cluster.events("stubborn")).contains("stopped: stubborn (terminated by SIGKILL)");
+    }
 }
