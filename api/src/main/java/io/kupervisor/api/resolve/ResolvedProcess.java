@@ -1,0 +1,32 @@
+package io.kupervisor.api.resolve;
+
+import io.kupervisor.core.state.LifecycleRules;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One process of a program with every template expanded: what the operator turns into a pod.
+ *
+ * @param name       the process name ({@code processName} expanded)
+ * @param processNum its {@code %(process_num)}
+ * @param rules      the lifecycle settings the state machine applies
+ * @param argv       the command, split as supervisord splits it
+ * @param directory  the working directory, or null
+ * @param environment the process's own variables, in order
+ * @param uid        the numeric user, or null when none is set
+ */
+public record ResolvedProcess(
+        String name,
+        int processNum,
+        LifecycleRules rules,
+        List<String> argv,
+        String directory,
+        Map<String, String> environment,
+        Long uid) {
+
+    public ResolvedProcess {
+        argv = List.copyOf(argv);
+        environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
+    }
+}

@@ -1,0 +1,49 @@
+{{/* The release's full name, at most 63 characters. */}}
+{{- define "kupervisor.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "kupervisor.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: operator
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "kupervisor.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "kupervisor.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "kupervisor.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The rules the operator needs on the namespaces it watches: nothing more. */}}
+{{- define "kupervisor.watchRules" -}}
+- apiGroups: ["kupervisor.io"]
+  resources: ["supervisedprograms"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["kupervisor.io"]
+  resources: ["supervisedprograms/status"]
+  verbs: ["get", "patch", "update"]
+# owner references with blockOwnerDeletion on the process pods
+- apiGroups: ["kupervisor.io"]
+  resources: ["supervisedprograms/finalizers"]
+  verbs: ["update"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch", "create", "delete"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end -}}

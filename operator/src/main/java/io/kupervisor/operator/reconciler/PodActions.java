@@ -1,0 +1,57 @@
+package io.kupervisor.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.jboss.logging.Logger;
+
+/**
+ * The two things the operator does to pods: create one (spawn) and delete one with a grace period
+ * (send the stop signal; a grace of 0 is SIGKILL). "No such pod" is not an error, as "no such
+ * process" is not one for supervisord's kill.
+ */
+final class PodActions {
+    private static final Logger LOG = Logger.getLogger(PodActions.class);
+
+    /** How a create ended. */
+    enum Created { CREATED, ALREADY_EXISTS, REFUSED, FAILED }
+
+    record CreateResult(Created result, String message) {
+    }
+
+    private final KubernetesClient client;
+
+    PodActions(KubernetesClient client) {
+        this.client = client;
+    }
+
+    CreateResult create(Pod pod) {
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+            return new CreateResult(Created.CREATED, null);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                // a spawn retried after a crash: the pod of this spawn is already there
+                return new CreateResult(Created.ALREADY_EXISTS, null);
+            }
+            String message = e.getStatus() != null && e.getStatus().getMessage() != null
+                    ? e.getStatus().getMessage() : e.getMessage();
+            if (e.getCode() >= 400 && e.getCode() < 500) {
+                return new CreateResult(Created.REFUSED, message);
+            }
+            LOG.warnf("creating pod %s/%s failed, will retry: %s", pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(), message);
+            return new CreateResult(Created.FAILED, message);
+        }
+    }
+
+    void delete(String namespace, String name, long graceSeconds) {
+        try {
+            client.pods().inNamespace(namespace).withName(name).withGracePeriod(graceSeconds).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.kupervisor.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kupervisor.api.v1alpha1.ProcessStatus;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** STARTING, BACKOFF with 1 s, 2 s, 3 s, FATAL after startretries; spawn errors count as failed starts. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class BackoffTest {
+
+    @Inject
+    KubernetesClient client;
+
+    Cluster cluster;
+
+    @BeforeEach
+    void setUp() {
+        cluster = new Cluster(client);
+    }
+
+    @Test
+    void fatalAfterStartretriesWithGrowingDelays() {
+        cluster.create("crashy", s -> s.startretries = 3);
+        List<Double> delays = new ArrayList<>();
+        for (long spawn = 1; spawn <= 4; spawn++) {
+            Pod pod = cluster.awaitPod("crashy", "crashy", spawn, Duration.ofSeconds(6));
+            Instant t = Instant.now();
+            cluster.exited(pod, t, t, 1);
+            if (spawn < 4) {
+                long started = System.nanoTime();
+                cluster.awaitPod("crashy", "crashy", spawn + 1, Duration.ofSeconds(6));
+                delays.add((System.nanoTime() - started) / 1e9);
+            }
+        }
+        cluster.awaitState("crashy", "crashy", "FATAL", Duration.ofSeconds(5));
+        // supervisord: the n-th failed start waits n seconds (strictly more) before the retry
+        assertThat(delays.get(0)).isBetween(0.9, 1.9);
+        assertThat(delays.get(1)).isBetween(1.9, 2.9);
+        assertThat(delays.get(2)).isBetween(2.9, 3.9);
+
+        ProcessStatus p = cluster.process("crashy", "crashy");
+        assertThat(p.description).isEqualTo("Exited too quickly (process log may have details)");
+        assertThat(p.pod).isNull();
+        assertThat(cluster.get("crashy").getStatus().state).isEqualTo("FATAL");
+        assertThat(cluster.get("crashy").getStatus().conditions)
+                .anyMatch(c -> c.getType().equals("Fatal") && c.getStatus().equals("True"));
+        List<String> events = cluster.events("crashy");
+        assertThat(events).as("events").isNotEmpty();
+        assertThat(events).filteredOn(e -> e.startsWith("spawned: 'crashy' with pod crashy-")).hasSize(4);
+        assertThat(events).filteredOn(e -> e.equals("exited: crashy (exit status 1; not expected)")).hasSize(4);
+        assertThat(events.getLast()).isEqualTo("gave up: crashy entered FATAL state, too many start retries too quickly");
+        // no more pods once FATAL: the last one is kept for its logs
+        sleep(1500);
+        assertThat(cluster.pods("crashy")).hasSize(1);
+    }
+
+    @Test
+    void runningAfterStartsecsStrictly() {
+        cluster.create("steady", s -> s.startsecs = 2);
+        Pod pod = cluster.awaitPod("steady", "steady", 1, Duration.ofSeconds(5));
+        cluster.awaitState("steady", "steady", "STARTING", Duration.ofSeconds(2));
+        Instant since = Instant.now();
+        cluster.running(pod, since);
+        sleep(1500);
+        assertThat(cluster.state("steady", "steady")).isEqualTo("STARTING");
+        cluster.awaitState("steady", "steady", "RUNNING", Duration.ofSeconds(3));
+        ProcessStatus p = cluster.process("steady", "steady");
+        assertThat(p.description).matches("pod steady-[0-9a-z]{5}, uptime 0:00:0[0-9]");
+        assertThat(p.pod).isEqualTo(pod.getMetadata().getName());
+        assertThat(cluster.get("steady").getStatus().ready).isEqualTo("1/1");
+        assertThat(cluster.events("steady")).contains(
+                "success: steady entered RUNNING state, process has stayed up for > than 2 seconds (startsecs)");
+    }
+
+    @Test
+    void imagePullFailureIsASpawnError() {
+        cluster.create("noimage", s -> {
+            s.startretries = 0;
+            s.image = "registry.invalid/nothing:1";
+        });
+        Pod pod = cluster.awaitPod("noimage", "noimage", 1, Duration.ofSeconds(5));
+        cluster.waiting(pod, "ErrImagePull", "pull access denied for registry.invalid/nothing");
+        cluster.awaitState("noimage", "noimage", "FATAL", Duration.ofSeconds(5));
+        assertThat(cluster.process("noimage", "noimage").description)
+                .isEqualTo("ErrImagePull: pull access denied for registry.invalid/nothing");
+        assertThat(cluster.events("noimage")).contains(
+                "spawnerr: ErrImagePull: pull access denied for registry.invalid/nothing",
+                "gave up: noimage entered FATAL state, too many start retries too quickly");
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

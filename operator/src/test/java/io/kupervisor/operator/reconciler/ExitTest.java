@@ -1,0 +1,112 @@
+package io.kupervisor.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kupervisor.api.v1alpha1.ProcessStatus;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static io.kupervisor.operator.reconciler.BackoffTest.sleep;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** RUNNING to EXITED judged by exitcodes; respawn per autorestart; signal deaths are never expected. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class ExitTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @Inject
+    KubernetesClient client;
+
+    Cluster cluster;
+
+    @BeforeEach
+    void setUp() {
+        cluster = new Cluster(client);
+    }
+
+    /** Spawn {@code n} of the program's only process, running for long enough to be RUNNING. */
+    private Pod running(String program, long spawn) {
+        Pod pod = cluster.awaitPod(program, program, spawn, WAIT);
+        cluster.running(pod, Instant.now().minusSeconds(5));
+        cluster.awaitState(program, program, "RUNNING", WAIT);
+        return pod;
+    }
+
+    private void exit(Pod pod, int code) {
+        cluster.exited(pod, Instant.now().minusSeconds(5), Instant.now(), code);
+    }
+
+    @Test
+    void unexpectedExitCodeRespawnsAtOnceExpectedOneStays() {
+        cluster.create("coded", s -> s.exitcodes = List.of(0, 2));
+        Pod first = running("coded", 1);
+        long t0 = System.nanoTime();
+        exit(first, 3);
+        Pod second = cluster.awaitPod("coded", "coded", 2, WAIT);
+        // supervisord respawns an unexpected exit from RUNNING immediately, without a counter
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(0.9);
+        assertThat(cluster.events("coded")).contains("exited: coded (exit status 3; not expected)");
+
+        cluster.running(second, Instant.now().minusSeconds(5));
+        cluster.awaitState("coded", "coded", "RUNNING", WAIT);
+        exit(second, 2);
+        cluster.awaitState("coded", "coded", "EXITED", WAIT);
+        sleep(1200);
+        // no new pod; the last run's pod stays for its logs, older ones go
+        assertThat(cluster.pods("coded")).extracting(p -> p.getMetadata().getName())
+                .containsExactly(second.getMetadata().getName());
+        ProcessStatus p = cluster.process("coded", "coded");
+        assertThat(p.exitStatus).isEqualTo(2);
+        assertThat(p.exitDescription).isEqualTo("exit status 2");
+        assertThat(p.description).matches("[A-Z][a-z]{2} \\d{2} \\d{2}:\\d{2} [AP]M");
+        assertThat(cluster.events("coded")).contains("exited: coded (exit status 2; expected)");
+    }
+
+    @Test
+    void autorestartFalseLeavesAnUnexpectedExitAlone() {
+        cluster.create("once", s -> s.autorestart = "false");
+        exit(running("once", 1), 3);
+        cluster.awaitState("once", "once", "EXITED", WAIT);
+        sleep(1200);
+        assertThat(cluster.pods("once")).hasSize(1);
+        assertThat(cluster.process("once", "once").spawnError).isEqualTo("Bad exit code 3");
+    }
+
+    @Test
+    void autorestartTrueRestartsAnExpectedExit() {
+        cluster.create("always", s -> s.autorestart = "true");
+        exit(running("always", 1), 0);
+        cluster.awaitPod("always", "always", 2, WAIT);
+        assertThat(cluster.events("always")).contains("exited: always (exit status 0; expected)");
+    }
+
+    @Test
+    void exitCode128PlusNIsADeathBySignal() {
+        cluster.create("killed", s -> s.exitcodes = List.of(0, 137));
+        exit(running("killed", 1), 137);
+        // never expected, even with 137 in exitcodes: a signal death has status -1
+        cluster.awaitPod("killed", "killed", 2, WAIT);
+        assertThat(cluster.events("killed")).contains("exited: killed (terminated by SIGKILL; not expected)");
+    }
+
+    @Test
+    void anExitWithinStartsecsIsAFailedStartWhateverTheCode() {
+        cluster.create("quick", s -> s.startsecs = 10);
+        Pod pod = cluster.awaitPod("quick", "quick", 1, WAIT);
+        Instant t = Instant.now();
+        cluster.exited(pod, t, t, 0);
+        cluster.awaitState("quick", "quick", "BACKOFF", WAIT);
+        assertThat(cluster.events("quick")).contains("exited: quick (exit status 0; not expected)");
+        assertThat(cluster.process("quick", "quick").description)
+                .isEqualTo("Exited too quickly (process log may have details)");
+        assertThat(cluster.process("quick", "quick").backoff).isEqualTo(1);
+    }
+}

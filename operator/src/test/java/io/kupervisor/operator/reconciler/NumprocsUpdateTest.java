@@ -1,0 +1,133 @@
+package io.kupervisor.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kupervisor.api.v1alpha1.SupervisedProgram;
+import io.kupervisor.api.v1alpha1.SupervisedProgramStatus;
+import io.kupervisor.operator.pod.PodNames;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.kupervisor.operator.reconciler.BackoffTest.sleep;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** numprocs pods named by process_name; spec updates as supervisorctl update; deletion; bad specs. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class NumprocsUpdateTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @Inject
+    KubernetesClient client;
+
+    Cluster cluster;
+
+    @BeforeEach
+    void setUp() {
+        cluster = new Cluster(client);
+    }
+
+    private void createWorkers(String name, int n) {
+        cluster.create(name, s -> {
+            s.numprocs = n;
+            s.processName = "%(program_name)s_%(process_num)02d";
+            s.command = "worker --slot %(process_num)d";
+            s.group = "queue";
+        });
+    }
+
+    @Test
+    void onePodPerProcessNamedByProcessName() {
+        createWorkers("w", 3);
+        Pod p0 = cluster.awaitPod("w", "w_00", 1, WAIT);
+        Pod p1 = cluster.awaitPod("w", "w_01", 1, WAIT);
+        Pod p2 = cluster.awaitPod("w", "w_02", 1, WAIT);
+        assertThat(p0.getMetadata().getName()).matches("w-00-[0-9a-z]{5}");
+        assertThat(p2.getMetadata().getName()).matches("w-02-[0-9a-z]{5}");
+        assertThat(p1.getMetadata().getLabels()).containsAllEntriesOf(Map.of(
+                PodNames.PROGRAM_LABEL, "w", PodNames.GROUP_LABEL, "queue", PodNames.PROCESS_LABEL, "w-01",
+                PodNames.SPAWN_LABEL, "1", PodNames.MANAGED_BY, "kupervisor"));
+        assertThat(p1.getSpec().getContainers().getFirst().getCommand()).containsExactly("worker", "--slot", "1");
+        assertThat(p1.getSpec().getRestartPolicy()).isEqualTo("Never");
+        OwnerReference owner = p1.getMetadata().getOwnerReferences().getFirst();
+        assertThat(owner.getKind()).isEqualTo("SupervisedProgram");
+        assertThat(owner.getController()).isTrue();
+        assertThat(owner.getUid()).isEqualTo(cluster.get("w").getMetadata().getUid());
+
+        for (Pod p : List.of(p0, p1, p2)) {
+            cluster.running(p, Instant.now().minusSeconds(5));
+        }
+        await().atMost(WAIT).until(() -> "3/3".equals(cluster.get("w").getStatus().ready));
+        SupervisedProgramStatus status = cluster.get("w").getStatus();
+        assertThat(status.state).isEqualTo("RUNNING");
+        assertThat(status.description).isEqualTo("3/3 RUNNING");
+        assertThat(status.processes).extracting(p -> p.name).containsExactly("w_00", "w_01", "w_02");
+        assertThat(status.conditions).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+    }
+
+    @Test
+    void aChangedSpecRestartsAnUnchangedOneIsLeftAlone() {
+        createWorkers("u", 2);
+        Pod a = cluster.awaitPod("u", "u_00", 1, WAIT);
+        Pod b = cluster.awaitPod("u", "u_01", 1, WAIT);
+        cluster.running(a, Instant.now().minusSeconds(5));
+        cluster.running(b, Instant.now().minusSeconds(5));
+        await().atMost(WAIT).until(() -> "2/2".equals(cluster.get("u").getStatus().ready));
+
+        // metadata only: not a config change
+        cluster.edit("u", p -> p.getMetadata().getLabels().put("team", "blue"));
+        sleep(800);
+        assertThat(cluster.pods("u")).extracting(p -> p.getMetadata().getName())
+                .containsExactlyInAnyOrder(a.getMetadata().getName(), b.getMetadata().getName());
+
+        // a new command: every process is stopped and replaced, as supervisorctl update does
+        cluster.edit("u", p -> p.getSpec().command = "worker --slot %(process_num)d --fast");
+        Pod a2 = cluster.awaitPod("u", "u_00", 2, WAIT);
+        cluster.awaitPod("u", "u_01", 2, WAIT);
+        assertThat(a2.getSpec().getContainers().getFirst().getCommand()).containsExactly("worker", "--slot", "0", "--fast");
+        assertThat(client.pods().inNamespace(Cluster.NS).withName(a.getMetadata().getName()).get()).isNull();
+        assertThat(cluster.events("u")).contains("stopped: u_00 (terminated by SIGTERM)");
+
+        // fewer processes: the one left over is stopped and forgotten
+        cluster.edit("u", p -> p.getSpec().numprocs = 1);
+        await().atMost(WAIT).until(() -> cluster.get("u").getStatus().processes.size() == 1);
+        await().atMost(WAIT).until(() -> cluster.pods("u").stream().noneMatch(p ->
+                "u_01".equals(p.getMetadata().getAnnotations().get(PodNames.PROCESS_ANNOTATION))));
+        assertThat(cluster.events("u")).contains("removed: u_01 (no longer in the spec)");
+    }
+
+    @Test
+    void deletingTheProgramStopsItsPods() {
+        createWorkers("gone", 2);
+        cluster.awaitPod("gone", "gone_00", 1, WAIT);
+        cluster.awaitPod("gone", "gone_01", 1, WAIT);
+        cluster.delete("gone");
+        await().atMost(WAIT).until(() -> cluster.pods("gone").isEmpty() && cluster.get("gone") == null);
+    }
+
+    @Test
+    void aBadSpecIsReportedWithWhatAndWhere() {
+        cluster.create("bad", s -> s.stopsignal = "FOO");
+        await().atMost(WAIT).until(() -> cluster.get("bad").getStatus() != null);
+        SupervisedProgram bad = cluster.get("bad");
+        assertThat(bad.getStatus().state).isEqualTo("INVALID");
+        assertThat(bad.getStatus().description).isEqualTo("spec.stopsignal: value 'FOO' is not a valid signal name");
+        assertThat(bad.getStatus().conditions).anyMatch(c -> c.getType().equals("SpecValid")
+                && c.getStatus().equals("False") && c.getMessage().contains("spec.stopsignal"));
+        assertThat(cluster.events("bad")).contains("invalid spec: spec.stopsignal: value 'FOO' is not a valid signal name");
+        assertThat(cluster.pods("bad")).isEmpty();
+
+        cluster.edit("bad", p -> p.getSpec().stopsignal = "TERM");
+        cluster.awaitPod("bad", "bad", 1, WAIT);
+    }
+}

@@ -1,0 +1,99 @@
+package io.kupervisor.operator.status;
+
+import io.kupervisor.api.v1alpha1.ProcessStatus;
+import io.kupervisor.api.v1alpha1.SupervisedProgramStatus;
+import io.kupervisor.core.state.ExitStatus;
+import io.kupervisor.core.state.ProcessSnapshot;
+import io.kupervisor.core.state.ProcessState;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** supervisorctl's words in the status, without a server. */
+class StatusSummaryTest {
+    private static final Instant NOW = Instant.parse("2026-11-24T21:06:00Z");
+    private static final ZoneId UTC = ZoneId.of("UTC");
+
+    private static ProcessSnapshot snapshot(ProcessState state, long pid, Instant started, Instant stopped, String err) {
+        return new ProcessSnapshot(state, pid, started, stopped, 0, null, null, err, false, false, false, null);
+    }
+
+    @Test
+    void runningShowsThePodAndTheUptime() {
+        ProcessSnapshot s = snapshot(ProcessState.RUNNING, 3, NOW.minusSeconds(52), null, null);
+        assertThat(StatusSummary.describe("timeit", s, "timeit-7x2kq", NOW, UTC)).isEqualTo("pod timeit-7x2kq, uptime 0:00:52");
+        ProcessSnapshot days = snapshot(ProcessState.RUNNING, 3, NOW.minusSeconds(86_400 + 3_723), null, null);
+        assertThat(StatusSummary.describe("t", days, "t-1", NOW, UTC)).isEqualTo("pod t-1, uptime 1 day, 1:02:03");
+    }
+
+    @Test
+    void otherStatesReadAsSupervisorctlReadsThem() {
+        assertThat(StatusSummary.describe("x", snapshot(ProcessState.FATAL, 0, NOW, NOW,
+                "Exited too quickly (process log may have details)"), null, NOW, UTC))
+                .isEqualTo("Exited too quickly (process log may have details)");
+        assertThat(StatusSummary.describe("x", snapshot(ProcessState.EXITED, 0, NOW.minusSeconds(60),
+                Instant.parse("2026-11-24T21:05:00Z"), null), null, NOW, UTC)).isEqualTo("Nov 24 09:05 PM");
+        assertThat(StatusSummary.describe("x", ProcessSnapshot.initial(), null, NOW, UTC)).isEqualTo("Not started");
+        assertThat(StatusSummary.describe("x", snapshot(ProcessState.BACKOFF, 0, NOW, NOW, null), null, NOW, UTC))
+                .isEqualTo("unknown error (try \"tail x\")");
+    }
+
+    private static ProcessStatus process(String name, String state, String description, String err) {
+        ProcessStatus p = new ProcessStatus();
+        p.name = name;
+        p.state = state;
+        p.description = description;
+        p.spawnError = err;
+        return p;
+    }
+
+    @Test
+    void severalProcessesSummarizeToTheMostPressingOne() {
+        SupervisedProgramStatus s = new SupervisedProgramStatus();
+        s.processes.add(process("w_00", "RUNNING", "pod w-00-a, uptime 0:01:00", null));
+        s.processes.add(process("w_01", "FATAL", "Exited too quickly (process log may have details)",
+                "Exited too quickly (process log may have details)"));
+        s.processes.add(process("w_02", "RUNNING", "pod w-02-c, uptime 0:01:00", null));
+        StatusSummary.summarize(s, List.of(), NOW);
+        assertThat(s.state).isEqualTo("FATAL");
+        assertThat(s.ready).isEqualTo("2/3");
+        assertThat(s.description).isEqualTo("2/3 RUNNING; w_01 FATAL Exited too quickly (process log may have details)");
+        assertThat(s.conditions).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Fatal");
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getMessage()).isEqualTo("w_01: Exited too quickly (process log may have details)");
+        });
+        assertThat(s.conditions).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("False"));
+    }
+
+    @Test
+    void conditionsKeepTheirTransitionTimeWhileUnchanged() {
+        SupervisedProgramStatus s = new SupervisedProgramStatus();
+        s.processes.add(process("a", "RUNNING", "pod a-1, uptime 0:00:01", null));
+        StatusSummary.summarize(s, List.of(), NOW.minusSeconds(100));
+        SupervisedProgramStatus later = new SupervisedProgramStatus();
+        later.processes.add(process("a", "RUNNING", "pod a-1, uptime 0:01:41", null));
+        StatusSummary.summarize(later, s.conditions, NOW);
+        assertThat(later.conditions.getFirst().getLastTransitionTime()).isEqualTo(NOW.minusSeconds(100).toString());
+    }
+
+    @Test
+    void theSnapshotSurvivesTheStatusRoundTrip() {
+        ProcessSnapshot s = new ProcessSnapshot(ProcessState.STOPPING, 4, NOW.minusNanos(123_456_789), NOW.minusSeconds(9),
+                2, NOW.plusNanos(1), new ExitStatus.Signaled(15), "Bad exit code 3", true, false, false, NOW);
+        ProcessStatus ps = new ProcessStatus();
+        SnapshotCodec.write(s, ps);
+        assertThat(SnapshotCodec.read(ps)).isEqualTo(s);
+        assertThat(ps.exitStatus).isEqualTo(-1);
+        assertThat(ps.exitDescription).isEqualTo("terminated by SIGTERM");
+        ProcessSnapshot exited = new ProcessSnapshot(ProcessState.EXITED, 0, NOW, NOW, 0, null,
+                new ExitStatus.Exited(3), null, false, false, false, null);
+        ProcessStatus ps2 = new ProcessStatus();
+        SnapshotCodec.write(exited, ps2);
+        assertThat(SnapshotCodec.read(ps2)).isEqualTo(exited);
+    }
+}
