@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "supervisord's model for Kubernetes: read, run and migrate supervisord configurations.",
         subcommands = {CheckCommand.class, SupervisordCommand.class, TailCommand.class,
-            CommandLine.HelpCommand.class})
+            io.kupervisor.cli.migrate.MigrateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -22,8 +22,8 @@ public final class Main {
         // a user's mistake on the command line is a usage error (2), as with supervisord
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("Error: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("For help, use kupervisor " + ex.getCommandLine().getCommandName()
-                    + " -h");
+            ex.getCommandLine().getErr().println("For help, use "
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " -h");
             return 2;
         });
         return cl.execute(args);

@@ -2,7 +2,7 @@ package io.kupervisor.api.convert;
 
 import io.kupervisor.api.v1alpha1.SupervisedProgram;
 import io.kupervisor.api.v1alpha1.SupervisedProgramSpec;
-import io.kupervisor.core.config.ChannelLog;
+import io.kupervisor.core.config.LogSettings;
 import io.kupervisor.core.config.GroupKind;
 import io.kupervisor.core.config.LogFile;
 import io.kupervisor.core.config.ProcessConfig;
@@ -127,7 +127,7 @@ public final class ProgramConverter {
         return new ConfigConversion(where, new SupervisedProgram(namespace, name, spec), notes);
     }
 
-    private static void logKeys(SupervisedProgramSpec spec, ChannelLog out, ChannelLog err) {
+    private static void logKeys(SupervisedProgramSpec spec, LogSettings out, LogSettings err) {
         spec.stdoutLogfile = logfile(out.logfile());
         spec.stderrLogfile = logfile(err.logfile());
         if (out.logfileMaxbytes() != 50L * 1024 * 1024) {

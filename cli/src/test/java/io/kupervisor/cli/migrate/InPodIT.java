@@ -62,7 +62,7 @@ class InPodIT {
                 """.formatted(logs));
         Files.writeString(etc.resolve("conf.d/talker.conf"), """
                 [program:talker]
-                command=/bin/sh -c 'i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.1; done'
+                command=/bin/sh -c 'i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.02; done'
                 stdout_logfile=%s/talker.log
                 stdout_logfile_maxbytes=1KB
                 stdout_logfile_backups=50
@@ -99,14 +99,14 @@ class InPodIT {
         Container main = pod.getContainers().getFirst();
         start(mapped(main.getCommand(), dist, runtime, port), dir.resolve("main.out"));
 
-        List<Path> sidecarOut = new ArrayList<>();
         for (Container sidecar : pod.getInitContainers().subList(1, pod.getInitContainers().size())) {
-            Path o = dir.resolve(sidecar.getName() + ".out");
-            sidecarOut.add(o);
-            start(mapped(sidecar.getCommand(), dist, runtime, port), o);
+            start(mapped(sidecar.getCommand(), dist, runtime, port), dir.resolve(sidecar.getName() + ".out"));
         }
+        // groups in supervisord's order (priority, then name); AUTO logs have a stdout and a stderr
         assertThat(pod.getInitContainers()).extracting(Container::getName)
-                .containsExactly("kupervisor-install", "talker", "quiet", "quiet-stderr");
+                .containsExactly("kupervisor-install", "quiet", "quiet-stderr", "talker", "talker-stderr");
+        Path talkerOut = dir.resolve("talker.out");
+        Path quietOut = dir.resolve("quiet.out");
 
         HttpClient http = HttpClient.newHttpClient();
         int finalPort = port;
@@ -114,13 +114,13 @@ class InPodIT {
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + finalPort + "/readyz")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
         // the talker's sidecar streams every line in order across the 1 KiB rotations
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(sidecarOut.get(0)).contains("tick 200\n"));
-        List<String> ticks = Files.readAllLines(sidecarOut.get(0));
-        for (int i = 0; i < 200; i++) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(talkerOut).contains("tick 300\n"));
+        List<String> ticks = Files.readAllLines(talkerOut);
+        for (int i = 0; i < 300; i++) {
             assertThat(ticks.get(i)).isEqualTo("tick " + i);
         }
         // the AUTO log has a name the sidecar knows (--stable-auto-logs)
-        await().atMost(Duration.ofSeconds(15)).until(() -> Files.readString(sidecarOut.get(1)).contains("auto says hi"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> Files.readString(quietOut).contains("auto says hi"));
     }
 
     /** The pod's paths inside this machine: the image's /opt/kupervisor, the shared /kupervisor volume, the port. */
