@@ -36,4 +36,6 @@ fi
 exec "$here/runtime/bin/java" $opts ${KUPERVISOR_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -jar "$here/lib/kupervisor.jar" "$@"
 LAUNCHER
 chmod 755 "$out/bin/kupervisor"
+cp "$root/bin/kubectl-supervisorctl" "$out/bin/kubectl-supervisorctl"
+chmod 755 "$out/bin/kubectl-supervisorctl"
 echo "kupervisor runtime in $out ($(du -sh "$out" | cut -f1); modules: $modules)"

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "supervisord's model for Kubernetes: read, run and migrate supervisord configurations.",
         subcommands = {CheckCommand.class, SupervisordCommand.class, TailCommand.class,
-            io.kupervisor.cli.migrate.MigrateCommand.class, CommandLine.HelpCommand.class})
+            io.kupervisor.cli.migrate.MigrateCommand.class, io.kupervisor.cli.kubectl.SupervisorctlPlugin.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
