@@ -53,9 +53,14 @@ final class InPodManifests {
         }
     }
 
+    /**
+     * @param mountDir where the main file's directory goes in the container; null keeps it where it
+     *                 was. When it moves, absolute references to the old directory in the files are
+     *                 rewritten to the new one ({@code %(here)s} needs nothing).
+     */
     static Result build(SupervisorConfig config, Path mainFile, String name, String namespace, String image,
-                        String kupervisorImage, Map<String, String> givenEnv, MigrationReport report)
-            throws IOException {
+                        String kupervisorImage, Map<String, String> givenEnv, Path newMountDir,
+                        List<Path> extraFiles, MigrationReport report) throws IOException {
         String app = Names.label(name);
         Map<String, String> labels = Map.of("app.kubernetes.io/name", app, "app.kubernetes.io/managed-by", "kupervisor");
 
@@ -63,7 +68,9 @@ final class InPodManifests {
         List<Path> files = new ArrayList<>();
         files.add(mainFile);
         files.addAll(config.includedFiles());
-        Path mountDir = mainFile.getParent();
+        files.addAll(extraFiles);
+        Path hostDir = mainFile.getParent();
+        Path mountDir = newMountDir != null ? newMountDir : hostDir;
         Map<String, String> data = new LinkedHashMap<>();
         List<KeyToPath> items = new ArrayList<>();
         List<VolumeMount> outsideMounts = new ArrayList<>();
@@ -71,12 +78,20 @@ final class InPodManifests {
         Set<String> envRefs = new TreeSet<>();
         for (Path f : files) {
             String content = Files.readString(f);
+            if (!mountDir.equals(hostDir)) {
+                String moved = content.replace(hostDir + "/", mountDir + "/");
+                if (!moved.equals(content)) {
+                    report.add("configuration", f.toString(), Status.APPROXIMATED, "paths under " + hostDir
+                            + " rewritten to " + mountDir);
+                }
+                content = moved;
+            }
             Matcher m = ENV_REF.matcher(content);
             while (m.find()) {
                 envRefs.add(m.group(1));
             }
-            boolean inside = f.startsWith(mountDir);
-            String rel = inside ? mountDir.relativize(f).toString() : f.toString().substring(1);
+            boolean inside = f.startsWith(hostDir);
+            String rel = inside ? hostDir.relativize(f).toString() : f.toString().substring(1);
             String key = Names.configMapKey(rel);
             for (int i = 2; keys.contains(key); i++) {
                 key = Names.configMapKey(rel) + "-" + i;
@@ -99,6 +114,13 @@ final class InPodManifests {
         // ---- what the programs' environment references from the old host ----
         List<EnvVar> env = new ArrayList<>();
         for (String var : envRefs) {
+            if (givenEnv.containsKey(var)) {
+                // handled below
+            } else if (List.of("PATH", "HOME", "HOSTNAME").contains(var)) {
+                report.add("environment", "ENV_" + var, Status.APPROXIMATED, "every container has its own "
+                        + var + ": the container's value is used, not the old host's");
+                continue;
+            }
             if (givenEnv.containsKey(var)) {
                 env.add(new EnvVar(var, givenEnv.get(var), null));
                 report.add("environment", "ENV_" + var, Status.MAPPED, "set in the container from --env");
@@ -191,7 +213,7 @@ final class InPodManifests {
         initContainers.addAll(sidecars);
 
         ContainerBuilder main = new ContainerBuilder().withName("supervisord").withImage(image)
-                .withCommand(mainCommand(mainFile.toString())).withEnv(env).withVolumeMounts(mainMounts)
+                .withCommand(mainCommand(mountDir.resolve(hostDir.relativize(mainFile)).toString())).withEnv(env).withVolumeMounts(mainMounts)
                 .addNewPort().withName("health").withContainerPort(HEALTH_PORT).endPort()
                 .withNewReadinessProbe().withNewHttpGet().withPath("/readyz").withPort(new IntOrString("health"))
                 .endHttpGet().withPeriodSeconds(5).endReadinessProbe()

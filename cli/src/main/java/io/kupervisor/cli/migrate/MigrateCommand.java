@@ -58,6 +58,14 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "in-pod: name of the Deployment (default: the config's directory name)")
     String name;
 
+    @Option(names = "--mount-dir", paramLabel = "DIR",
+            description = "in-pod: put the config's directory here in the container (default: where it is now)")
+    Path mountDir;
+
+    @Option(names = "--add-file", paramLabel = "FILE",
+            description = "in-pod: also put FILE (a script beside the config, say) in the ConfigMap (repeatable)")
+    List<Path> addFiles = new ArrayList<>();
+
     @Option(names = "--env", paramLabel = "KEY=VALUE", description = "a value the old host had for %(ENV_KEY)s (repeatable)")
     Map<String, String> env = new LinkedHashMap<>();
 
@@ -134,7 +142,8 @@ public final class MigrateCommand implements Callable<Integer> {
             String appName = name != null ? name : main.getParent().getFileName() == null ? "supervisord"
                     : main.getParent().getFileName().toString();
             InPodManifests.Result r = InPodManifests.build(parsed, main, appName, namespace, image, kupervisorImage,
-                    given, report);
+                    given, mountDir == null ? null : mountDir.toAbsolutePath().normalize(),
+                    addFiles.stream().map(f -> host.cwd().resolve(f).toAbsolutePath().normalize()).toList(), report);
             files.put("configmap.yaml", List.of(r.configMap()));
             files.put("deployment.yaml", List.of(r.deployment()));
         } else {

@@ -76,8 +76,8 @@ class MigrateCommandTest {
         assertThat(sidecar.getRestartPolicy()).isEqualTo("Always");
         assertThat(sidecar.getCommand()).containsExactly("/opt/kupervisor/bin/kupervisor", "tail", "-F", "-n", "+1",
                 "/tmp/timeit.out.log");
-        // %(ENV_PATH)s comes from the container's own environment at start: a person must check it
-        assertThat(r.out()).contains("DECIDE environment ENV_PATH");
+        // %(ENV_PATH)s comes from the container's own environment at start, not the old host's
+        assertThat(r.out()).contains("APPROX environment ENV_PATH");
         assertThat(Files.readString(dir.resolve("report.md"))).contains("## [program:timeit] timeit");
     }
 
