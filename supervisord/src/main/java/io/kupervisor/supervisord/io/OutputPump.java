@@ -4,7 +4,6 @@ import io.kupervisor.supervisord.posix.Posix;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,12 +18,20 @@ public final class OutputPump implements AutoCloseable {
     public interface Sink {
         void write(byte[] data, int len);
 
+        /** The bytes read, in the pump's native buffer (valid during the call only). */
+        default void write(java.nio.ByteBuffer data) {
+            byte[] copy = new byte[data.remaining()];
+            data.get(copy);
+            write(copy, copy.length);
+        }
+
         /** The pipe hit end of file (the process and all holders of the pipe are gone). */
         default void closed() {
         }
     }
 
-    private static final int READ_SIZE = 128 * 1024; // supervisord reads up to 128 KiB at a time
+    /** Bigger than supervisord's 128 KiB: one read empties a 1 MiB pipe (see {@link Posix#setPipeSize}). */
+    private static final int READ_SIZE = 1024 * 1024;
     private static final int MAX_EVENTS = 64;
 
     private final int epfd;
@@ -64,7 +71,6 @@ public final class OutputPump implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment events = arena.allocate(Posix.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
             MemorySegment buf = arena.allocate(READ_SIZE);
-            byte[] bytes = new byte[READ_SIZE];
             while (!closed) {
                 int n = Posix.epollWait(epfd, events, MAX_EVENTS, 1000);
                 for (int i = 0; i < n; i++) {
@@ -83,9 +89,8 @@ public final class OutputPump implements AutoCloseable {
                         got = 0;
                     }
                     if (got > 0) {
-                        MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, bytes, 0, (int) got);
                         try {
-                            r.sink().write(bytes, (int) got);
+                            r.sink().write(buf.asSlice(0, got).asByteBuffer());
                         } catch (RuntimeException e) {
                             // a failing log must not stop the pump for every other process
                         }

@@ -16,6 +16,16 @@ public interface ChannelLog extends AutoCloseable {
     /** Writes {@code len} bytes of output. Writes after {@link #close()} are ignored. */
     void write(byte[] data, int off, int len) throws IOException;
 
+    /**
+     * Writes the buffer's remaining bytes (the output pump's native buffer: file logs write it
+     * without copying it onto the heap).
+     */
+    default void write(java.nio.ByteBuffer data) throws IOException {
+        byte[] copy = new byte[data.remaining()];
+        data.get(copy);
+        write(copy, 0, copy.length);
+    }
+
     /** Closes and reopens the file (SIGUSR2, for an external logrotate). */
     void reopen() throws IOException;
 

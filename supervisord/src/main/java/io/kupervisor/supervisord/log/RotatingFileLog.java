@@ -67,6 +67,8 @@ public final class RotatingFileLog implements ChannelLog {
     private final int ownFd;
 
     private OutputStream out;
+    /** The stream's channel: writes from native buffers go through it, without a heap copy. */
+    private java.nio.channels.FileChannel channel;
     private boolean ownsOut;
     private boolean closed;
     private long size;
@@ -150,6 +152,24 @@ public final class RotatingFileLog implements ChannelLog {
             openStream(false);
         }
         out.write(data, off, len);
+        size += len;
+        if (rotates() && size >= maxbytes) {
+            maybeRotate();
+        }
+    }
+
+    @Override
+    public synchronized void write(java.nio.ByteBuffer data) throws IOException {
+        if (!data.hasRemaining() || closed) {
+            return;
+        }
+        if (out == null) {
+            openStream(false);
+        }
+        int len = data.remaining();
+        while (data.hasRemaining()) {
+            channel.write(data);
+        }
         size += len;
         if (rotates() && size >= maxbytes) {
             maybeRotate();
@@ -242,13 +262,17 @@ public final class RotatingFileLog implements ChannelLog {
             }
             // always O_APPEND, also after a rotation (where supervisord's 'wb' leaves the offset
             // past the end of a file someone else truncated: copytruncate gives NUL-filled holes)
-            out = new FileOutputStream(path.toFile(), true);
+            FileOutputStream fos = new FileOutputStream(path.toFile(), true);
+            out = fos;
+            channel = fos.getChannel();
             ownsOut = true;
         } catch (IOException e) {
             if (ownFd == 0) {
                 throw e;
             }
-            out = new FileOutputStream(ownFd == 1 ? FileDescriptor.out : FileDescriptor.err);
+            FileOutputStream fos = new FileOutputStream(ownFd == 1 ? FileDescriptor.out : FileDescriptor.err);
+            out = fos;
+            channel = fos.getChannel();
             ownsOut = false;
         }
         size = 0;
@@ -279,6 +303,7 @@ public final class RotatingFileLog implements ChannelLog {
     private void closeStream() throws IOException {
         OutputStream o = out;
         out = null;
+        channel = null;
         if (o != null && ownsOut) {
             o.close();
         }

@@ -102,6 +102,10 @@ public final class Posix {
     private static final MethodHandle EVENTFD = fn("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
     private static final MethodHandle GETPID = fn("getpid", FunctionDescriptor.of(JAVA_INT), false);
     private static final MethodHandle GETUID = fn("getuid", FunctionDescriptor.of(JAVA_INT), false);
+    private static final MethodHandle FCNTL_INT = LINKER.downcallHandle(LIBC.find("fcntl").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2),
+            Linker.Option.captureCallState("errno"));
+    private static final int F_SETPIPE_SZ = 1031;
     private static final MethodHandle OPEN = fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
     private static final MethodHandle STRERROR = fn("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
 
@@ -470,6 +474,19 @@ public final class Posix {
             throw e;
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    /**
+     * fcntl(F_SETPIPE_SZ): a bigger pipe means fewer, larger reads of a chatty child. Best effort
+     * (the kernel caps it at /proc/sys/fs/pipe-max-size for non-root); returns the size set or -1.
+     */
+    public static int setPipeSize(int fd, int bytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            return (int) FCNTL_INT.invokeExact(state, fd, F_SETPIPE_SZ, bytes);
+        } catch (Throwable t) {
+            return -1;
         }
     }
 

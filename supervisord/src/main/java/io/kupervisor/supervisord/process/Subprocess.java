@@ -203,6 +203,10 @@ public final class Subprocess {
             in = Posix.pipe();
             out = Posix.pipe();
             err = config.redirectStderr() ? null : Posix.pipe();
+            Posix.setPipeSize(out[0], PIPE_SIZE);
+            if (err != null) {
+                Posix.setPipeSize(err[0], PIPE_SIZE);
+            }
         } catch (Posix.PosixException e) {
             closeAll(in, out, err);
             return new ProcessEvent.SpawnFailed("too many open files to spawn '" + config.name() + "'");
@@ -324,8 +328,33 @@ public final class Subprocess {
         return log;
     }
 
+    private static final int PIPE_SIZE = 1024 * 1024;
+
     private OutputPump.Sink sink(String channel, ChannelLog log) {
         boolean strip = daemon.stripAnsi();
+        OutputPump.Sink copying = copyingSink(channel, log, strip);
+        if (strip || daemon.logChildOutput()) {
+            return copying;
+        }
+        // the common case: straight from the pump's buffer into the log file
+        return new OutputPump.Sink() {
+            @Override
+            public void write(byte[] data, int len) {
+                copying.write(data, len);
+            }
+
+            @Override
+            public void write(java.nio.ByteBuffer data) {
+                try {
+                    log.write(data);
+                } catch (IOException e) {
+                    // as below: supervisord logs and goes on
+                }
+            }
+        };
+    }
+
+    private OutputPump.Sink copyingSink(String channel, ChannelLog log, boolean strip) {
         return (data, len) -> {
             byte[] bytes = data;
             int n = len;
