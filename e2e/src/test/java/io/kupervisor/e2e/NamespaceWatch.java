@@ -45,7 +45,10 @@ final class NamespaceWatch implements AutoCloseable {
 
     NamespaceWatch(KubernetesClient client, String namespace) {
         this.namespace = namespace;
-        watches.add(client.resources(SupervisedProgram.class).inNamespace(namespace).watch(new Watcher<>() {
+        // from the resource version of a list: every change after it, none missed, none replayed
+        var programList = client.resources(SupervisedProgram.class).inNamespace(namespace);
+        String programsVersion = programList.list().getMetadata().getResourceVersion();
+        watches.add(programList.withResourceVersion(programsVersion).watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, SupervisedProgram p) {
                 record(action, p);
@@ -56,7 +59,8 @@ final class NamespaceWatch implements AutoCloseable {
                 System.out.println("e2e: program watch of " + namespace + " closed: " + cause);
             }
         }));
-        watches.add(client.pods().inNamespace(namespace).watch(new Watcher<>() {
+        String podsVersion = client.pods().inNamespace(namespace).list().getMetadata().getResourceVersion();
+        watches.add(client.pods().inNamespace(namespace).withResourceVersion(podsVersion).watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, Pod pod) {
                 record(action, pod);
