@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,14 +66,7 @@ final class Kubelet {
         return t.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    // ---- reading what the operator did ----
-
-    /** The program's pods (not yet deleted), by spawn number. */
-    List<Pod> pods(String namespace, String program) {
-        return client.pods().inNamespace(namespace).withLabel(PROGRAM_LABEL, program).list().getItems().stream()
-                .sorted(Comparator.comparing(Kubelet::process).thenComparingLong(Kubelet::spawn))
-                .toList();
-    }
+    // ---- what the operator wrote on its pods ----
 
     static String process(Pod pod) {
         Map<String, String> a = pod.getMetadata().getAnnotations();

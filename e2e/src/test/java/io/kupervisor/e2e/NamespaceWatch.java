@@ -162,10 +162,6 @@ final class NamespaceWatch implements AutoCloseable {
                 .toList();
     }
 
-    synchronized List<String> deletedPods() {
-        return List.copyOf(deletedPods);
-    }
-
     /** Waits for the pod of spawn {@code spawn} of {@code process}. */
     Pod awaitPod(String program, String process, long spawn, Duration within) {
         return await(() -> allPods(program).stream()

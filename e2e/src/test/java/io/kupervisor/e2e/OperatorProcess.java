@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Only what a deployment sets differs from production: the HTTP and management ports (free
  * ones, on 127.0.0.1) and the lease namespace (outside a pod there is no namespace to default to;
  * the Helm chart sets it the same way). {@code HOSTNAME}, the leader election identity in a pod,
- * is {@code name}.
+ * is {@code name}. The JVM gets a small heap and C1 only (light on a shared 2-core machine) and
+ * kupervisor's DEBUG log, which goes to {@code target/operator-NAME.log}.
  */
 final class OperatorProcess implements AutoCloseable {
     /** Where leader election keeps its Lease (the chart: the release namespace). */
@@ -86,6 +87,8 @@ final class OperatorProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         var op = new OperatorProcess(name, p, log, management);
+        // never outlive the test JVM, even one that surefire kills
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "stop-operator-" + name));
         try {
             op.awaitReady(Duration.ofSeconds(90));
         } catch (AssertionError e) {
@@ -147,10 +150,6 @@ final class OperatorProcess implements AutoCloseable {
 
     String name() {
         return name;
-    }
-
-    long pid() {
-        return process.pid();
     }
 
     boolean isAlive() {
