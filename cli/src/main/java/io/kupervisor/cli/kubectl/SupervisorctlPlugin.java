@@ -35,6 +35,9 @@ public final class SupervisorctlPlugin implements Callable<Integer> {
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig file")
     String kubeconfig;
 
+    @Option(names = "--kubectl", paramLabel = "PATH", description = "the kubectl to use (default: $KUBECTL, else kubectl on PATH)")
+    String kubectlBinary;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "how long start/stop wait for the state (default ${DEFAULT-VALUE})")
     long timeoutSeconds;
@@ -60,7 +63,7 @@ public final class SupervisorctlPlugin implements Callable<Integer> {
         if (namespace != null) {
             global.addAll(List.of("-n", namespace));
         }
-        kubectl = new Kubectl(Kubectl.find(), global);
+        kubectl = new Kubectl(kubectlBinary != null ? kubectlBinary : Kubectl.find(), global);
         return switch (command) {
             case "status" -> status();
             case "start" -> startOrStop(true);
