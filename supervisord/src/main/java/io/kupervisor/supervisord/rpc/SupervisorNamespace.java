@@ -50,6 +50,8 @@ final class SupervisorNamespace {
     static final String SUPERVISOR_VERSION = "4.2.5";
     /** The largest log slice one call returns (supervisord has no bound). */
     static final long MAX_LOG_READ = 8L * 1024 * 1024;
+    /** How long answers of a group call are gathered before they are reported in process order. */
+    static final Duration POLL_WINDOW = Duration.ofMillis(50);
 
     private final Supervisor sup;
     private final ZoneId zone;
@@ -276,19 +278,38 @@ final class SupervisorNamespace {
             return results;
         }
         CompletableFuture<Object> all = new CompletableFuture<>();
-        int[] left = {pending.size()};
-        for (Map.Entry<Subprocess, CompletableFuture<?>> e : pending) {
-            e.getValue().whenComplete((v, ex) -> {
-                Throwable cause = ex instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : ex;
-                if (cause == null) {
-                    results.add(result(e.getKey(), Faults.SUCCESS, "OK"));
-                } else if (cause instanceof RpcFault f) {
-                    results.add(result(e.getKey(), f.code(), f.text()));
-                } else {
-                    results.add(result(e.getKey(), Faults.FAILED, "FAILED: " + cause));
+        // supervisord polls the pending answers every 50 ms and takes those done in process order;
+        // answers completing within one such window are likewise reported in process order
+        boolean[] pollScheduled = {false};
+        Runnable poll = () -> {
+            pollScheduled[0] = false;
+            for (java.util.Iterator<Map.Entry<Subprocess, CompletableFuture<?>>> it = pending.iterator(); it.hasNext(); ) {
+                Map.Entry<Subprocess, CompletableFuture<?>> e = it.next();
+                if (!e.getValue().isDone()) {
+                    continue;
                 }
-                if (--left[0] == 0) {
-                    all.complete(results);
+                it.remove();
+                try {
+                    e.getValue().join();
+                    results.add(result(e.getKey(), Faults.SUCCESS, "OK"));
+                } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException ex) {
+                    Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+                    if (cause instanceof RpcFault f) {
+                        results.add(result(e.getKey(), f.code(), f.text()));
+                    } else {
+                        results.add(result(e.getKey(), Faults.FAILED, "FAILED: " + cause));
+                    }
+                }
+            }
+            if (pending.isEmpty()) {
+                all.complete(results);
+            }
+        };
+        for (Map.Entry<Subprocess, CompletableFuture<?>> e : List.copyOf(pending)) {
+            e.getValue().whenComplete((v, ex) -> {
+                if (!pollScheduled[0]) {
+                    pollScheduled[0] = true;
+                    sup.schedule(poll, POLL_WINDOW);
                 }
             });
         }
