@@ -154,7 +154,7 @@ public final class Controller {
                         output("Server requires authentication");
                         out.print("Username:");
                         out.flush();
-                        String user = in.readLine();
+                        String user = readLine();
                         out.print("Password:");
                         out.flush();
                         String pass = readPassword();
@@ -180,12 +180,27 @@ public final class Controller {
 
     private String readPassword() throws IOException {
         java.io.Console console = System.console();
-        if (console != null && in == null) {
+        if (console != null && console.isTerminal()) {
             char[] p = console.readPassword();
             return p == null ? "" : new String(p);
         }
-        String p = in.readLine();
-        return p == null ? "" : p;
+        return readLine();
+    }
+
+    /** Python's {@code input()}: EOFError at the end of stdin. */
+    private String readLine() throws IOException {
+        String line = in.readLine();
+        if (line == null) {
+            throw new InputEnded();
+        }
+        return line;
+    }
+
+    /** stdin ended where an answer was expected (Python's EOFError). */
+    static final class InputEnded extends IOException {
+        InputEnded() {
+            super("EOF when reading a line");
+        }
     }
 
     /** An uncaught exception as supervisorctl prints it (without Python's file and line). */
@@ -196,6 +211,7 @@ public final class Controller {
             case RpcClient.ProtocolError p -> "<class 'xmlrpc.client.ProtocolError'>, " + p.getMessage();
             case RpcClient.ConnectFailed c -> "<class '" + c.pythonClass() + "'>, " + c.pythonText();
             case RpcClient.BadResponse b -> "<class 'xml.parsers.expat.ExpatError'>, " + b.getMessage();
+            case InputEnded ie -> "<class 'EOFError'>, EOF when reading a line";
             case java.io.EOFException eof -> "<class 'http.client.RemoteDisconnected'>, "
                     + "Remote end closed connection without response";
             case IOException io -> "<class 'OSError'>, " + io.getMessage();
@@ -842,8 +858,7 @@ public final class Controller {
         }
         out.print(question);
         out.flush();
-        String yesno = in.readLine();
-        return yesno != null && yesno.toLowerCase(Locale.ROOT).startsWith("y");
+        return readLine().toLowerCase(Locale.ROOT).startsWith("y");
     }
 
     private void doShutdown(String arg) throws IOException {

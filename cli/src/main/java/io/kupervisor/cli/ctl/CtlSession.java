@@ -22,13 +22,14 @@ public final class CtlSession {
     public static int run(Path config, boolean interactive, String serverurl, String username, String password,
                           List<String> args, PrintWriter out, PrintWriter err, InputStream stdin) {
         return run(config, interactive, serverurl, username, password, args, out, err, stdin, System.getenv(),
-                Path.of("").toAbsolutePath(), System.getProperty("user.home"), true);
+                Path.of("").toAbsolutePath(), System.getProperty("user.home"), true, c -> { });
     }
 
-    /** The same with everything given (tests). */
+    /** The same with everything given; {@code started} gets the controller before it runs (tests interrupt it). */
     public static int run(Path config, boolean interactive, String serverurl, String username, String password,
                           List<String> args, PrintWriter out, PrintWriter err, InputStream stdin,
-                          Map<String, String> env, Path cwd, String home, boolean handleSignals) {
+                          Map<String, String> env, Path cwd, String home, boolean handleSignals,
+                          java.util.function.Consumer<Controller> started) {
         CtlOptions options = new CtlOptions();
         try {
             Path file = config;
@@ -61,6 +62,7 @@ public final class CtlSession {
         if (handleSignals) {
             installInterrupt(c, options.interactive, out);
         }
+        started.accept(c);
         try {
             if (!args.isEmpty()) {
                 c.onecmd(String.join(" ", args));
