@@ -437,4 +437,17 @@ class RpcInterfaceTest {
             assertThat(c.call("supervisor.getAPIVersion")).isEqualTo("3.0");
         }
     }
+
+    @Test
+    void theSocketIsChownedAsConfigured() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.kupervisor.supervisord.posix.Posix.getuid() == 0,
+                "chown needs root");
+        String servers = unixServer() + "chown=nobody:nogroup\nchmod=0770\n";
+        try (DaemonHarness d = DaemonHarness.startRaw(dir, header(servers) + "[program:s]\ncommand=/bin/sleep 100\n")) {
+            Path sock = dir.resolve("s.sock");
+            assertThat(Files.getAttribute(sock, "unix:uid")).isEqualTo(65534);
+            assertThat(Files.getAttribute(sock, "unix:gid")).isEqualTo(65534);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rwxrwx---");
+        }
+    }
 }
