@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "supervisord's model for Kubernetes: read, run and migrate supervisord configurations.",
-        subcommands = {CheckCommand.class, SupervisordCommand.class, TailCommand.class,
+        subcommands = {CheckCommand.class, SupervisordCommand.class, CtlCommand.class, TailCommand.class,
             io.kupervisor.cli.migrate.MigrateCommand.class, io.kupervisor.cli.kubectl.SupervisorctlPlugin.class,
             CommandLine.HelpCommand.class})
 public final class Main {
@@ -19,7 +19,20 @@ public final class Main {
 
     /** Runs a command line and returns its exit code (tests call this in-process). */
     public static int run(String... args) {
+        return run(null, null, args);
+    }
+
+    /** Runs a command line with the given output streams (null: stdout, stderr); returns its exit code. */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // supervisorctl's options come before the command; what follows the command is its own
+        cl.getSubcommands().get("ctl").setStopAtPositional(true);
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
         // a user's mistake on the command line is a usage error (2), as with supervisord
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("Error: " + ex.getMessage());

@@ -146,8 +146,7 @@ final class SupervisordCommand implements Callable<Integer> {
         try {
             supervisor.start(parsed);
         } catch (IOException e) {
-            err.println("Error: " + e.getMessage());
-            return 2;
+            return usage(err, e.getMessage());
         }
         return supervisor.awaitExit();
     }

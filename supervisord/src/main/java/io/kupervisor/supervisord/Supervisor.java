@@ -152,6 +152,7 @@ public final class Supervisor implements Daemon {
         for (ConfigWarning w : c.warnings()) {
             log(LogLevel.WARN, w.bySupervisord() ? w.message() : "kupervisor: " + w.message());
         }
+        openControlPlane();
         writePidfile();
         log(LogLevel.INFO, "supervisord started with pid " + Posix.getpid());
         if (c.kupervisor().healthEnabled() && health == null) {
@@ -314,6 +315,7 @@ public final class Supervisor implements Daemon {
 
     private void terminate(int code) {
         exitCode = code;
+        closeControlPlane();
         removePidfile();
         if (health != null) {
             health.close();
@@ -753,5 +755,27 @@ public final class Supervisor implements Daemon {
         } catch (IOException ignored) {
             // nothing more to do at exit
         }
+    }
+
+    // ==== control plane (issue 5): the HTTP servers of [unix_http_server] / [inet_http_server] ====
+
+    private volatile io.kupervisor.supervisord.rpc.ControlPlane controlPlane;
+
+    /** Opens the configured HTTP servers (closing those of before a reload). Loop thread, from boot. */
+    private void openControlPlane() throws IOException {
+        closeControlPlane();
+        controlPlane = io.kupervisor.supervisord.rpc.ControlPlane.open(this, config);
+    }
+
+    private void closeControlPlane() {
+        if (controlPlane != null) {
+            controlPlane.close();
+            controlPlane = null;
+        }
+    }
+
+    /** The servers now open (none without [unix_http_server] / [inet_http_server]); for tests. */
+    public io.kupervisor.supervisord.rpc.ControlPlane controlPlane() {
+        return controlPlane;
     }
 }

@@ -439,4 +439,23 @@ public final class Subprocess {
     static Outcome outcomeOf(Transition t) {
         return t.outcome();
     }
+
+    // ==== control plane (issue 5): what the XML-RPC interface needs; loop thread only ====
+
+    /** The write end of the child's stdin pipe, or -1 when there is none (not running, or closed). */
+    public int stdinFd() {
+        return stdinFd;
+    }
+
+    /**
+     * supervisord's {@code removelogs}: truncates both logs (file removed and reopened) if they
+     * were ever opened; a process never started has no log dispatchers and nothing happens, as in
+     * supervisord.
+     */
+    public void clearLogsIfOpened() throws IOException {
+        if (stdoutLog == null && stderrLog == null) {
+            return;
+        }
+        clearLogs();
+    }
 }

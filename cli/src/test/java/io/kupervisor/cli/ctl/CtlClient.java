@@ -1,0 +1,143 @@
+package io.kupervisor.cli.ctl;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A supervisorctl to drive a daemon with: Debian's, or kupervisor's {@code ctl} in this JVM. */
+interface CtlClient {
+
+    /** What one command printed and its exit status. */
+    record Result(String stdout, String stderr, int exit) {
+    }
+
+    /**
+     * Runs {@code supervisorctl -c config [options...] args...}; with {@code interruptAfter}, sends
+     * Ctrl-C after that long (for {@code tail -f}).
+     */
+    Result run(Path config, Map<String, String> env, List<String> args, String stdin, Duration interruptAfter)
+            throws Exception;
+
+    String name();
+
+    /** /usr/bin/supervisorctl in a child process. */
+    final class Supervisorctl implements CtlClient {
+        @Override
+        public String name() {
+            return "supervisorctl";
+        }
+
+        @Override
+        public Result run(Path config, Map<String, String> env, List<String> args, String stdin,
+                          Duration interruptAfter) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of(ChildDaemon.SUPERVISORCTL.toString()));
+            if (config != null && !args.contains("-c")) {
+                cmd.addAll(List.of("-c", config.toString()));
+            }
+            cmd.addAll(args);
+            Path out = Files.createTempFile("ctl", ".out");
+            Path err = Files.createTempFile("ctl", ".err");
+            try {
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+                if (config != null) {
+                    pb.directory(config.getParent().toFile());
+                }
+                pb.environment().putAll(env);
+                pb.environment().put("PYTHONUNBUFFERED", "1");
+                Process p = pb.start();
+                try (var in = p.getOutputStream()) {
+                    if (stdin != null) {
+                        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                if (interruptAfter != null) {
+                    Thread.sleep(interruptAfter.toMillis());
+                    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                }
+                if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("supervisorctl " + args + " did not finish");
+                }
+                return new Result(Files.readString(out), Files.readString(err), p.exitValue());
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        }
+    }
+
+    /** kupervisor ctl, in this JVM. */
+    final class Kctl implements CtlClient {
+        @Override
+        public String name() {
+            return "kupervisor-ctl";
+        }
+
+        @Override
+        public Result run(Path config, Map<String, String> env, List<String> args, String stdin,
+                          Duration interruptAfter) throws Exception {
+            // the options before the command, as picocli would split them
+            Path cfg = config;
+            boolean interactive = false;
+            String serverurl = null;
+            String user = null;
+            String pass = null;
+            int i = 0;
+            while (i < args.size() && args.get(i).startsWith("-")) {
+                switch (args.get(i)) {
+                    case "-i" -> interactive = true;
+                    case "-s" -> serverurl = args.get(++i);
+                    case "-u" -> user = args.get(++i);
+                    case "-p" -> pass = args.get(++i);
+                    case "-c" -> cfg = Path.of(args.get(++i));
+                    default -> throw new IllegalArgumentException("option " + args.get(i));
+                }
+                i++;
+            }
+            List<String> rest = args.subList(i, args.size());
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            AtomicReference<Controller> controller = new AtomicReference<>();
+            Thread interrupter = null;
+            if (interruptAfter != null) {
+                interrupter = Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(interruptAfter.toMillis());
+                        for (int k = 0; k < 200; k++) {
+                            Controller c = controller.get();
+                            if (c != null && c.interrupt()) {
+                                return;
+                            }
+                            Thread.sleep(20);
+                        }
+                    } catch (InterruptedException e) {
+                        // the command ended first
+                    }
+                });
+            }
+            Path cwd = cfg != null ? cfg.toAbsolutePath().getParent() : Path.of("").toAbsolutePath();
+            int exit = CtlSession.run(cfg, interactive, serverurl, user, pass, rest, new PrintWriter(out),
+                    new PrintWriter(err), new ByteArrayInputStream(stdin == null ? new byte[0]
+                            : stdin.getBytes(StandardCharsets.UTF_8)), env, cwd, System.getProperty("user.home"),
+                    false, controller::set);
+            if (interrupter != null) {
+                interrupter.interrupt();
+            }
+            return new Result(out.toString(), err.toString(), exit);
+        }
+    }
+
+    static String describe(Result r) throws IOException {
+        return r.stdout() + (r.stderr().isEmpty() ? "" : "[stderr] " + r.stderr()) + "[exit " + r.exit() + "]";
+    }
+}

@@ -1,0 +1,215 @@
+package io.kupervisor.supervisord.rpc;
+
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a {@code methodResponse} as Python's {@code xmlrpc.client} does, for {@code kupervisor ctl}.
+ * One difference on purpose: control characters that XML 1.0 forbids (supervisord copies program
+ * output into {@code <string>} as it is, ANSI colour codes included, and Python's client then
+ * fails to parse the answer) are accepted and given back as they were sent.
+ */
+public final class XmlRpcResponseParser {
+    private static final XMLInputFactory FACTORY = XmlRpcRequestParser.factory();
+    private static final DateTimeFormatter ISO8601 = DateTimeFormatter.ofPattern("yyyyMMdd'T'HH:mm:ss");
+    private static final int SHIFT = 0xF0000;
+    private static final int MAX_DEPTH = 256;
+
+    private XmlRpcResponseParser() {
+    }
+
+    /** A response that is not XML-RPC. */
+    public static final class BadResponse extends Exception {
+        public BadResponse(String message) {
+            super(message);
+        }
+    }
+
+    private static final class Node {
+        final String tag;
+        final StringBuilder text = new StringBuilder();
+        final List<Node> children = new ArrayList<>(2);
+
+        Node(String tag) {
+            this.tag = tag;
+        }
+    }
+
+    /**
+     * The value of a {@code methodResponse}.
+     *
+     * @throws RpcFault    when the answer is a fault
+     * @throws BadResponse when it is not a methodResponse
+     */
+    public static Object parse(byte[] body) throws BadResponse {
+        String text = new String(body, StandardCharsets.UTF_8);
+        Node root = tree(protect(text));
+        if (!root.tag.equals("methodResponse")) {
+            throw new BadResponse("not a methodResponse: <" + root.tag + ">");
+        }
+        Node first = only(root, "params", "fault");
+        if (first.tag.equals("fault")) {
+            Object f = value(only(first, "value"), 0);
+            if (f instanceof Map<?, ?> m && m.get("faultCode") instanceof Integer code) {
+                throw RpcFault.received(code, String.valueOf(m.get("faultString")));
+            }
+            throw new BadResponse("malformed fault");
+        }
+        Node param = only(first, "param");
+        return value(only(param, "value"), 0);
+    }
+
+    private static Node only(Node parent, String... tags) throws BadResponse {
+        for (Node c : parent.children) {
+            for (String t : tags) {
+                if (c.tag.equals(t)) {
+                    return c;
+                }
+            }
+        }
+        throw new BadResponse("<" + parent.tag + "> has no <" + String.join("|", tags) + ">");
+    }
+
+    private static Object value(Node v, int depth) throws BadResponse {
+        if (depth > MAX_DEPTH) {
+            throw new BadResponse("value nested too deeply");
+        }
+        if (v.children.isEmpty()) {
+            return unprotect(v.text.toString());
+        }
+        Node t = v.children.getFirst();
+        String s = t.text.toString();
+        try {
+            return switch (t.tag) {
+                case "int", "i4", "i8" -> {
+                    long l = Long.parseLong(s.strip());
+                    yield l == (int) l ? (Object) (int) l : (Object) l;
+                }
+                case "boolean" -> switch (s.strip()) {
+                    case "1" -> true;
+                    case "0" -> false;
+                    default -> throw new BadResponse("bad boolean value");
+                };
+                case "string" -> unprotect(s);
+                case "double" -> XmlRpcRequestParser.pyFloat(s);
+                case "nil" -> null;
+                case "base64" -> Base64.getMimeDecoder().decode(s.strip());
+                case "dateTime.iso8601" -> LocalDateTime.parse(s.strip(), ISO8601);
+                case "array" -> {
+                    List<Object> list = new ArrayList<>();
+                    Node data = only(t, "data");
+                    for (Node c : data.children) {
+                        if (c.tag.equals("value")) {
+                            list.add(value(c, depth + 1));
+                        }
+                    }
+                    yield list;
+                }
+                case "struct" -> {
+                    Map<String, Object> map = new LinkedHashMap<>();
+                    for (Node m : t.children) {
+                        if (m.tag.equals("member")) {
+                            map.put(unprotect(only(m, "name").text.toString()), value(only(m, "value"), depth + 1));
+                        }
+                    }
+                    yield map;
+                }
+                default -> throw new BadResponse("unknown type <" + t.tag + ">");
+            };
+        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+            throw new BadResponse("bad <" + t.tag + "> value: " + e.getMessage());
+        }
+    }
+
+    private static Node tree(String xml) throws BadResponse {
+        List<Node> stack = new ArrayList<>();
+        Node root = null;
+        XMLStreamReader r = null;
+        try {
+            r = FACTORY.createXMLStreamReader(new StringReader(xml));
+            while (r.hasNext()) {
+                switch (r.next()) {
+                    case XMLStreamConstants.DTD -> throw new BadResponse("a document type declaration");
+                    case XMLStreamConstants.START_ELEMENT -> {
+                        if (stack.size() > MAX_DEPTH * 3) {
+                            throw new BadResponse("nested too deeply");
+                        }
+                        Node n = new Node(r.getLocalName());
+                        if (stack.isEmpty()) {
+                            root = n;
+                        } else {
+                            stack.getLast().children.add(n);
+                        }
+                        stack.add(n);
+                    }
+                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+                        if (!stack.isEmpty()) {
+                            stack.getLast().text.append(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
+                        }
+                    }
+                    case XMLStreamConstants.END_ELEMENT -> stack.removeLast();
+                    default -> {
+                    }
+                }
+            }
+        } catch (XMLStreamException e) {
+            throw new BadResponse(e.getMessage());
+        } finally {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (XMLStreamException ignored) {
+                    // nothing held
+                }
+            }
+        }
+        if (root == null) {
+            throw new BadResponse("empty document");
+        }
+        return root;
+    }
+
+    /** Moves the characters XML 1.0 forbids out of the way (into a private-use plane). */
+    static String protect(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean bad = c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+            if (bad) {
+                if (sb == null) {
+                    sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+                }
+                sb.appendCodePoint(SHIFT + c);
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? s : sb.toString();
+    }
+
+    static String unprotect(String s) {
+        if (s.indexOf('\uDB80') < 0) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        s.codePoints().forEach(cp -> {
+            if (cp >= SHIFT && cp - SHIFT < 0x20) {
+                sb.append((char) (cp - SHIFT));
+            } else {
+                sb.appendCodePoint(cp);
+            }
+        });
+        return sb.toString();
+    }
+}
