@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,29 +16,10 @@ class CheckCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void theTimeitExampleIsAcceptedAndShownResolved() {
         Path example = Path.of("../examples/timeit/supervisord.conf").toAbsolutePath().normalize();
-        Result r = run("check", "-c", example.toString());
+        CliRun r = CliRun.of("check", "-c", example.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("configuration " + example + ": accepted")
                 .contains("included " + example.getParent().resolve("timeit.conf"))
@@ -60,7 +38,7 @@ class CheckCommandTest {
     void aRefusedConfigGivesSupervisordsMessageTheLineAndExit2() throws IOException {
         Path conf = dir.resolve("supervisord.conf");
         Files.writeString(conf, "[supervisord]\n[program:a]\ncommand=/bin/true\nautorestart=maybe\n");
-        Result r = run("check", "-c", conf.toString());
+        CliRun r = CliRun.of("check", "-c", conf.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("Error: invalid 'autorestart' value 'maybe' in section 'program:a' (file: '"
                 + conf + "')\n  at " + conf + ", line 4, [program:a] autorestart\n");
@@ -73,7 +51,7 @@ class CheckCommandTest {
         Path conf = dir.resolve("supervisord.conf");
         Files.writeString(conf, "[supervisord]\n[program:w]\ncommand=/bin/sleep 1\nnumprocs=2\n"
                 + "process_name=%(program_name)s_%(process_num)02d\nenvironment=A=$HOME\n");
-        Result r = run("check", "--json", "-c", conf.toString());
+        CliRun r = CliRun.of("check", "--json", "-c", conf.toString());
         assertThat(r.exit()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
         JsonNode group = json.get("groups").get(0);
@@ -90,7 +68,7 @@ class CheckCommandTest {
     void jsonOfARefusedConfigSaysWhere() throws IOException {
         Path conf = dir.resolve("supervisord.conf");
         Files.writeString(conf, "[supervisord]\n\n[program:a]\ncommand=/bin/true\nstartsecs=-x\n");
-        Result r = run("check", "--json", "-c", conf.toString());
+        CliRun r = CliRun.of("check", "--json", "-c", conf.toString());
         assertThat(r.exit()).isEqualTo(2);
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("error").asText()).startsWith("invalid literal for int() with base 10: '-x'");
@@ -103,8 +81,8 @@ class CheckCommandTest {
         Path conf = dir.resolve("supervisord.conf");
         Files.writeString(conf, "[supervisord]\nlogfile=/var/log/nonexistent-dir-xyz/supervisord.log\n"
                 + "[program:a]\ncommand=%(ENV_APP_HOME)s/bin/app\nuser=nosuchuser-xyz\n");
-        assertThat(run("check", "-c", conf.toString()).exit()).isEqualTo(2);
-        Result r = run("check", "--relaxed", "--env", "APP_HOME=/opt/app", "-c", conf.toString());
+        assertThat(CliRun.of("check", "-c", conf.toString()).exit()).isEqualTo(2);
+        CliRun r = CliRun.of("check", "--relaxed", "--env", "APP_HOME=/opt/app", "-c", conf.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("command          /opt/app/bin/app")
                 .contains("user             nosuchuser-xyz (uid unknown on this host)");
@@ -112,10 +90,10 @@ class CheckCommandTest {
 
     @Test
     void aMissingFileAndABadOptionAreUsageErrors() {
-        Result missing = run("check", "-c", dir.resolve("nope.conf").toString());
+        CliRun missing = CliRun.of("check", "-c", dir.resolve("nope.conf").toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).startsWith("Error: could not find config file " + dir.resolve("nope.conf"));
-        Result bad = run("check", "--bogus");
+        CliRun bad = CliRun.of("check", "--bogus");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).startsWith("Error: Unknown option: '--bogus'");
     }

@@ -1,5 +1,7 @@
 package io.kupervisor.cli.migrate;
 
+import io.kupervisor.cli.CliRun;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -11,11 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,29 +32,10 @@ class MigrateCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int exit, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void timeitInPodIsAConfigMapADeploymentAndASidecarPerLog() throws IOException {
         Path out = dir.resolve("out");
-        Result r = run("migrate", "-c", EXAMPLE.toString(), "--mode", "in-pod", "--image", "python:3.12-slim",
+        CliRun r = CliRun.of("migrate", "-c", EXAMPLE.toString(), "--mode", "in-pod", "--image", "python:3.12-slim",
                 "--report", dir.resolve("report.md").toString(), "-o", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         ConfigMap cm = Serialization.unmarshal(Files.readString(out.resolve("configmap.yaml")), ConfigMap.class);
@@ -84,7 +64,7 @@ class MigrateCommandTest {
     @Test
     void timeitForTheOperatorIsOneSupervisedProgram() throws IOException {
         Path out = dir.resolve("out");
-        Result r = run("migrate", "-c", EXAMPLE.toString(), "--mode", "operator", "--image", "python:3.12-slim",
+        CliRun r = CliRun.of("migrate", "-c", EXAMPLE.toString(), "--mode", "operator", "--image", "python:3.12-slim",
                 "--namespace", "demo", "-o", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         try (Stream<Path> files = Files.list(out)) {
@@ -102,7 +82,7 @@ class MigrateCommandTest {
         Path conf = dir.resolve("supervisord.conf");
         Files.writeString(conf, "[supervisord]\n[program:a]\ncommand=/bin/true\nautorestart=maybe\n");
         Path out = dir.resolve("out");
-        Result r = run("migrate", "-c", conf.toString(), "--mode", "operator", "--image", "x", "-o", out.toString());
+        CliRun r = CliRun.of("migrate", "-c", conf.toString(), "--mode", "operator", "--image", "x", "-o", out.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith("Error: invalid 'autorestart' value 'maybe'").contains("line 4")
                 .contains("Nothing was written.");
@@ -139,7 +119,7 @@ class MigrateCommandTest {
                 }
             }
         }
-        Result r = run(args.toArray(String[]::new));
+        CliRun r = CliRun.of(args.toArray(String[]::new));
         assertThat(r.exit()).as(r.err()).isZero();
         try (Stream<Path> files = Files.list(dir.resolve(mode))) {
             for (Path f : files.toList()) {

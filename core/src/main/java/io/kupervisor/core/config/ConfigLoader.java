@@ -1,5 +1,7 @@
 package io.kupervisor.core.config;
 
+import io.kupervisor.core.config.dialect.PyPath;
+
 import io.kupervisor.core.config.dialect.PyGlob;
 import io.kupervisor.core.config.dialect.PyRepr;
 import io.kupervisor.core.config.dialect.PyText;

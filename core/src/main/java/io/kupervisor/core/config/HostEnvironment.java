@@ -1,5 +1,7 @@
 package io.kupervisor.core.config;
 
+import io.kupervisor.core.config.dialect.PyPath;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

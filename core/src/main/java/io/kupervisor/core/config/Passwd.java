@@ -37,10 +37,6 @@ public final class Passwd {
         return read(GROUP).stream().filter(e -> e.id() == gid).findFirst();
     }
 
-    static String homeOf(String user) {
-        return userByName(user).map(Entry::home).orElse(null);
-    }
-
     private static List<Entry> read(Path file) {
         try {
             return Files.readAllLines(file).stream()

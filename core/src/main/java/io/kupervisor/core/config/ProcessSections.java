@@ -1,5 +1,7 @@
 package io.kupervisor.core.config;
 
+import io.kupervisor.core.config.dialect.PyPath;
+
 import io.kupervisor.core.config.ConfigLoader.Fault;
 import io.kupervisor.core.config.ConfigLoader.Reading;
 import io.kupervisor.core.config.dialect.PyRepr;

@@ -120,15 +120,8 @@ public final class PyGlob {
         return new String[] {head, tail};
     }
 
-    /** {@code posixpath.join(a, b)} for a relative {@code b}. */
     static String join(String a, String b) {
-        if (b.startsWith("/")) {
-            return b;
-        }
-        if (a.isEmpty() || a.endsWith("/")) {
-            return a + b;
-        }
-        return a + "/" + b;
+        return PyPath.join(a, b);
     }
 
     static boolean hasMagic(String s) {

@@ -1,16 +1,16 @@
-package io.kupervisor.core.config;
+package io.kupervisor.core.config.dialect;
 
 /** Python's posixpath functions, on strings, as supervisord applies them to configured paths. */
-final class PyPath {
+public final class PyPath {
     private PyPath() {
     }
 
-    static boolean isAbs(String p) {
+    public static boolean isAbs(String p) {
         return p.startsWith("/");
     }
 
     /** posixpath.join(a, b): an absolute b replaces a. */
-    static String join(String a, String b) {
+    public static String join(String a, String b) {
         if (b.startsWith("/")) {
             return b;
         }
@@ -21,7 +21,7 @@ final class PyPath {
     }
 
     /** posixpath.dirname. */
-    static String dirname(String p) {
+    public static String dirname(String p) {
         int i = p.lastIndexOf('/') + 1;
         String head = p.substring(0, i);
         if (!head.isEmpty() && !head.chars().allMatch(c -> c == '/')) {
@@ -31,7 +31,7 @@ final class PyPath {
     }
 
     /** posixpath.normpath: lexical, symlinks untouched, a leading '//' kept as POSIX allows. */
-    static String normpath(String path) {
+    public static String normpath(String path) {
         if (path.isEmpty()) {
             return ".";
         }
@@ -57,7 +57,7 @@ final class PyPath {
     }
 
     /** posixpath.expanduser for "~" and "~/..." (from HOME); "~user" from the passwd file. */
-    static String expanduser(String path, String home) {
+    public static String expanduser(String path, String home) {
         if (!path.startsWith("~")) {
             return path;
         }
@@ -72,7 +72,8 @@ final class PyPath {
             }
             userhome = home;
         } else {
-            userhome = Passwd.homeOf(path.substring(1, slash));
+            userhome = io.kupervisor.core.config.Passwd.userByName(path.substring(1, slash))
+                    .map(io.kupervisor.core.config.Passwd.Entry::home).orElse(null);
             if (userhome == null) {
                 return path;
             }
@@ -83,7 +84,7 @@ final class PyPath {
     }
 
     /** supervisord's normalize_path: normpath(abspath(expanduser(v))). */
-    static String normalize(String v, String cwd, String home) {
+    public static String normalize(String v, String cwd, String home) {
         String p = expanduser(v, home);
         return normpath(isAbs(p) ? p : join(cwd, p));
     }
