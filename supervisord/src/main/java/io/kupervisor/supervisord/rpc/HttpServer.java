@@ -377,7 +377,7 @@ public final class HttpServer implements AutoCloseable {
                     head[len++] = in.get();
                     if (len >= 4 && head[len - 1] == '\n' && head[len - 2] == '\r' && head[len - 3] == '\n'
                             && head[len - 4] == '\r') {
-                        return parseHead(new String(head, 0, len - 4, StandardCharsets.ISO_8859_1));
+                        return parseHead(new String(head, 0, len - 4, StandardCharsets.UTF_8));
                     }
                 }
                 if (fill() < 0) {
