@@ -324,7 +324,7 @@ public final class HttpServer implements AutoCloseable {
                     try {
                         ex = readHead();
                     } catch (Refusal r) {
-                        writeAll(errorResponse(r.status, "1.1", Map.of("Connection", "close")));
+                        writeAll(errorResponse(r.status, "1.0", Map.of("Connection", "close")));
                         return;
                     }
                     if (ex == null) {
