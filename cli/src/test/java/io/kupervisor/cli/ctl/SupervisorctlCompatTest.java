@@ -89,7 +89,7 @@ class SupervisorctlCompatTest {
 
             [program:ignoreterm]
             command=/bin/sh -c "trap '' TERM; exec sleep 1000"
-            stopwaitsecs=3
+            stopwaitsecs=4
 
             [group:g]
             programs=ga,gb
@@ -205,7 +205,7 @@ class SupervisorctlCompatTest {
             ctl tail a b c d
             tailf 1500 tail -f hello
             tailf 1500 tail -f hello stderr
-            tailf 800 tail -f nosuch
+            tailf 1500 tail -f nosuch
             maintail maintail
             maintail maintail -200
             ctl maintail -x

@@ -157,6 +157,7 @@ public final class HttpServer implements AutoCloseable {
             }
             Connection c = new Connection(ch);
             connections.add(c);
+            deadlineSet(c.deadline); // now that the watchdog can see it
             Thread.ofVirtual().name("rpc-conn " + name).start(c::run);
         }
     }
@@ -185,17 +186,50 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes connections past their deadline. It sleeps until the earliest deadline (at most a
+     * second while connections are open, so a deadline set during a scan is late by a second at
+     * worst) and not at all without connections: an idle daemon is not woken.
+     */
     private void watch() {
         while (!closed) {
             long now = System.nanoTime();
+            long next = Long.MAX_VALUE;
+            boolean any = false;
             for (Connection c : connections) {
-                if (c.deadline != 0 && now - c.deadline > 0) {
+                any = true;
+                long d = c.deadline;
+                if (d == 0) {
+                    continue;
+                }
+                if (now - d > 0) {
                     c.close();
+                } else if (next == Long.MAX_VALUE || d - next < 0) {
+                    next = d;
                 }
             }
-            if (!sleepQuietly(100)) {
+            long wait = next == Long.MAX_VALUE ? (any ? ONE_SECOND : 0) : Math.min(ONE_SECOND, next - now + 1_000_000);
+            plannedWake = wait == 0 ? Long.MAX_VALUE : now + wait;
+            if (wait == 0) {
+                java.util.concurrent.locks.LockSupport.park(this);
+            } else {
+                java.util.concurrent.locks.LockSupport.parkNanos(this, wait);
+            }
+            if (Thread.interrupted()) {
                 return;
             }
+        }
+    }
+
+    private static final long ONE_SECOND = 1_000_000_000L;
+    /** When the watchdog wakes next (System.nanoTime), Long.MAX_VALUE when it waits for a connection. */
+    private volatile long plannedWake = Long.MAX_VALUE;
+
+    /** A deadline was set: wake the watchdog if it would sleep past it. */
+    private void deadlineSet(long deadline) {
+        long planned = plannedWake;
+        if (planned == Long.MAX_VALUE || deadline - planned < 0) {
+            java.util.concurrent.locks.LockSupport.unpark(watchdog);
         }
     }
 
@@ -256,6 +290,9 @@ public final class HttpServer implements AutoCloseable {
                 case WRITING -> nonZero(now + limits.writeTimeout().toNanos());
                 case SERVING -> 0;
             };
+            if (deadline != 0) {
+                deadlineSet(deadline);
+            }
         }
 
         private static long nonZero(long t) {
@@ -287,7 +324,7 @@ public final class HttpServer implements AutoCloseable {
                     try {
                         ex = readHead();
                     } catch (Refusal r) {
-                        writeAll(errorResponse(r.status, "1.1", Map.of("Connection", "close")));
+                        writeAll(errorResponse(r.status, "1.0", Map.of("Connection", "close")));
                         return;
                     }
                     if (ex == null) {
@@ -340,7 +377,7 @@ public final class HttpServer implements AutoCloseable {
                     head[len++] = in.get();
                     if (len >= 4 && head[len - 1] == '\n' && head[len - 2] == '\r' && head[len - 3] == '\n'
                             && head[len - 4] == '\r') {
-                        return parseHead(new String(head, 0, len - 4, StandardCharsets.ISO_8859_1));
+                        return parseHead(new String(head, 0, len - 4, StandardCharsets.UTF_8));
                     }
                 }
                 if (fill() < 0) {
