@@ -130,6 +130,7 @@ public final class Supervisor implements Daemon {
     /** (Re)starts from {@link #config}: logs, groups, autostart. Runs on the loop. */
     private void boot() throws IOException {
         SupervisorConfig c = config;
+        pendingConfig = null; // a (re)start reads everything afresh: nothing stays "available" from before
         if (!c.supervisord().nocleanup()) {
             AutoLogNames.cleanup(host.cwd().resolve(c.supervisord().childlogdir()), c.supervisord().identifier());
         }
