@@ -12,9 +12,10 @@ import java.util.function.Consumer;
 
 /**
  * {@code GET /events}: the status table as server-sent events, pushed from the daemon's own state
- * changes ({@link Supervisor#addListener}) and group changes, never on a timer. Changes within
- * one turn of the loop are coalesced into one table, taken on the loop; each client gets the
- * latest table when it can take it (a slow client skips tables, it never holds the loop up).
+ * changes ({@link Supervisor#addListener}) and group changes, never on a timer. Changes are
+ * coalesced into one table per turn of the loop (and at most one per {@link #MIN_INTERVAL}),
+ * taken on the loop; each client gets the latest table when it can take it (a slow client skips
+ * tables, it never holds the loop up).
  */
 final class StatusEvents implements AutoCloseable {
     /** A comment line this often keeps proxies from closing a quiet stream and notices gone clients. */
@@ -26,8 +27,15 @@ final class StatusEvents implements AutoCloseable {
     private final Consumer<Supervisor.StateChange> stateListener = sc -> changed();
     private final Runnable groupsListener = this::changed;
     private final Object lock = new Object();
+    /**
+     * Tables are taken at most this often: a storm of changes (stop all of hundreds of processes)
+     * costs the loop a table per interval, not one per change.
+     */
+    static final Duration MIN_INTERVAL = Duration.ofMillis(50);
+
     /** Loop thread only. */
     private boolean publishPending;
+    private long lastPublish = System.nanoTime() - MIN_INTERVAL.toNanos();
     private int subscribers;
     private long version;
     private byte[] latest;
@@ -50,12 +58,18 @@ final class StatusEvents implements AutoCloseable {
         }
         if (!publishPending) {
             publishPending = true;
-            sup.execute(this::publish);
+            long wait = lastPublish + MIN_INTERVAL.toNanos() - System.nanoTime();
+            if (wait <= 0) {
+                sup.execute(this::publish);
+            } else {
+                sup.schedule(this::publish, Duration.ofNanos(wait));
+            }
         }
     }
 
     private void publish() {
         publishPending = false;
+        lastPublish = System.nanoTime();
         byte[] event = event(StatusTable.take(sup, zone));
         synchronized (lock) {
             latest = event;

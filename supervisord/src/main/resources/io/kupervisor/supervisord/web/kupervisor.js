@@ -134,7 +134,12 @@
       body.set('token', token);
       button.disabled = true;
       form.classList.add('busy');
-      fetch(form.getAttribute('action'), {
+      // the page may have been opened as http://user:password@host/, which fetch refuses: the
+      // browser sends the credentials it holds for the server anyway
+      var target = new URL(form.getAttribute('action'), location.href);
+      target.username = '';
+      target.password = '';
+      fetch(target.href, {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'Accept': 'application/json', 'X-Kupervisor-Token': token },
