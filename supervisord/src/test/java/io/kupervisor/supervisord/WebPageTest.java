@@ -433,7 +433,7 @@ class WebPageTest {
     private static final class Streamed implements AutoCloseable {
         private final SocketChannel ch;
         private final StringBuilder got = new StringBuilder();
-        private final Thread reader;
+        final Thread reader;
 
         Streamed(SocketAddress where, String request) throws IOException {
             ch = SocketChannel.open(where);
@@ -517,6 +517,26 @@ class WebPageTest {
             String after = events.await(s -> count(s, "event: status\n") > before);
             assertThat(after.substring(after.lastIndexOf("event: status\n"))).doesNotContain("g:ga");
         }
+    }
+
+    @Test
+    void aReloadEndsTheStreamAndThePageKeepsWorkingAfterIt() throws Exception {
+        String token = token();
+        try (Streamed events = new Streamed(inet, "GET /events HTTP/1.1\r\n" + host() + "\r\n" + AUTH + "\r\n\r\n");
+             RpcClient c = new RpcClient("http://127.0.0.1:" + port, "admin", "s3cret")) {
+            events.await(s -> s.contains("event: status\n"));
+            c.call("supervisor.restart");
+            // the stream ends (the browser's EventSource then connects again)
+            events.await(s -> !events.reader.isAlive());
+        }
+        daemon.awaitState("sleeper", ProcessState.RUNNING, Duration.ofSeconds(10));
+        try (Streamed events = new Streamed(inet, "GET /events HTTP/1.1\r\n" + host() + "\r\n" + AUTH + "\r\n\r\n")) {
+            events.await(s -> "RUNNING".equals(lastState(s, "sleeper")));
+        }
+        // the token of a page read before the reload still acts
+        String answer = post("/index.html", "action=stop&processname=sleeper&token=" + token, AUTH, host(),
+                "Accept: application/json");
+        assertThat(message(answer)).isEqualTo("Process sleeper stopped");
     }
 
     @Test

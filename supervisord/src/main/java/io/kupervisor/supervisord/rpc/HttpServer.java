@@ -786,6 +786,18 @@ public final class HttpServer implements AutoCloseable {
             }
 
             /**
+             * Ends the answer: the last chunk (the connection may serve another request), or the
+             * connection closes after it (HTTP/1.0).
+             */
+            public void end() throws IOException {
+                if (chunked) {
+                    conn.writeAll("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                } else {
+                    closeAfter = true;
+                }
+            }
+
+            /**
              * Blocks until the client closes its end (or sends anything: a streamed answer takes
              * no request). Run it in a thread of its own beside the writer.
              */

@@ -118,7 +118,7 @@ final class StatusEvents implements AutoCloseable {
                             lock.wait(Math.max(1, left / 1_000_000));
                         }
                         if (closed) {
-                            return;
+                            break;
                         }
                         if (version != seen) {
                             seen = version;
@@ -130,6 +130,9 @@ final class StatusEvents implements AutoCloseable {
                     }
                     byte[] bytes = next != null ? next : heartbeat;
                     out.write(bytes, 0, bytes.length);
+                }
+                if (!ex.clientGone()) {
+                    out.end(); // the server is closing (a reload): the browser reconnects
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -36,6 +36,7 @@ final class TailEvents {
     static void fault(HttpServer.Exchange ex, String message) throws IOException {
         HttpServer.Exchange.Stream out = open(ex);
         write(out, "retry: 86400000\nevent: fault\ndata: " + Text.json(message) + "\n\n");
+        out.end();
     }
 
     static void follow(HttpServer.Exchange ex, Path file, long lastBytes) throws IOException {
