@@ -428,4 +428,24 @@ class WebPageIT {
         assertThat(png.length).isGreaterThan(10_000);
         assertThat(new File("target/web-page.png")).exists();
     }
+
+    @Test
+    @Order(7)
+    void stopAllAndRestartAll() throws Exception {
+        driver.get(url("", PASSWORD));
+        await().atMost(WAIT).until(() -> driver.findElement(By.id("live")).getText().equals("live"));
+        markPage();
+        driver.findElement(By.cssSelector("#allactions button[value='stopall']")).click();
+        await().atMost(WAIT).until(() -> message().matches("All stopped at \\w{3} \\w{3} [ \\d]\\d [\\d:]{8} \\d{4}"));
+        for (String name : List.of("sleeper", "ticker", "idle", "web:nginx", "web:php_0", "web:php_1")) {
+            awaitShown(name, "stopped");
+        }
+        assertThat(states().values()).allMatch(s -> s.equals("STOPPED") || s.equals("EXITED") || s.equals("FATAL"));
+        driver.findElement(By.cssSelector("#allactions button[value='restartall']")).click();
+        await().atMost(WAIT).until(() -> message().startsWith("All restarted at "));
+        for (String name : List.of("sleeper", "ticker", "idle", "once", "web:nginx", "web:php_0", "web:php_1")) {
+            awaitShown(name, name.equals("once") ? "exited" : "running");
+        }
+        assertNotReloaded();
+    }
 }
