@@ -103,7 +103,8 @@ class WebPageIT {
                         + "): apt-get install -y chromium chromium-driver (.ci/run installs them)")
                 .isTrue();
         assertThat(JAR).as("the shaded jar (mvn package)").exists();
-        dir = Files.createTempDirectory("kupervisor-web-it");
+        // under target/: the daemon's and chromedriver's logs stay there to look at
+        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target/web-it")).toAbsolutePath(), "run");
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
