@@ -61,6 +61,7 @@ public final class Supervisor implements Daemon {
     private final Map<String, ProcessGroup> groups = new LinkedHashMap<>();
     private final AtomicLong groupSequence = new AtomicLong();
     private final List<Consumer<StateChange>> listeners = new ArrayList<>();
+    private final List<Runnable> groupsListeners = new ArrayList<>();
     private final CountDownLatch exited = new CountDownLatch(1);
 
     private volatile SupervisorConfig config;
@@ -180,6 +181,7 @@ public final class Supervisor implements Daemon {
             return false;
         }
         groups.put(g.name(), new ProcessGroup(g, this, groupSequence.incrementAndGet()));
+        groupsChanged();
         return true;
     }
 
@@ -288,6 +290,7 @@ public final class Supervisor implements Daemon {
             g.processes().forEach(Subprocess::closeLogs);
         }
         groups.clear();
+        groupsChanged();
         stopQueue = null;
         if (mood == SupervisorState.RESTARTING) {
             SupervisorConfig fresh;
@@ -499,6 +502,24 @@ public final class Supervisor implements Daemon {
         loop.execute(() -> listeners.remove(listener));
     }
 
+    /**
+     * Runs {@code listener} on the loop whenever a group is added or removed (processes appear or
+     * disappear without a state change: update, add, remove, a reload).
+     */
+    public void addGroupsListener(Runnable listener) {
+        loop.execute(() -> groupsListeners.add(listener));
+    }
+
+    public void removeGroupsListener(Runnable listener) {
+        loop.execute(() -> groupsListeners.remove(listener));
+    }
+
+    private void groupsChanged() {
+        for (Runnable l : List.copyOf(groupsListeners)) {
+            l.run();
+        }
+    }
+
     public SupervisorState mood() {
         return mood;
     }
@@ -606,6 +627,7 @@ public final class Supervisor implements Daemon {
         }
         g.processes().forEach(Subprocess::closeLogs);
         groups.remove(name);
+        groupsChanged();
         return true;
     }
 
@@ -639,6 +661,7 @@ public final class Supervisor implements Daemon {
                         g.processes().forEach(Subprocess::closeLogs);
                     }
                 }
+                groupsChanged();
                 for (ProcessGroupConfig g : diff.changed()) {
                     addGroup(g);
                 }

@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * 10,000 malformed and hostile requests (garbage, huge and lying bodies, truncated XML, XXE and
- * entity bombs, deep nesting, unknown methods, wrong arity, slowloris, connection floods) against
+ * entity bombs, deep nesting, unknown methods, wrong arity, slowloris, connection floods, forged
+ * actions and abandoned event streams on the web page) against
  * a daemon's two servers: it keeps serving, nothing leaks (connections, budget) and its heap after
  * a collection stays where it was.
  */
@@ -117,8 +118,9 @@ class HostileRequestsTest {
             assertThat(rssAfter - rssBefore).as("RSS growth (KiB)").isLessThan(64L * 1024);
 
             // the answers were supervisord's (or a bounded refusal), and the secret never left
-            assertThat(statuses.keySet()).allMatch(s -> s.matches("200|400|404|411|413|431|500|503|closed|slowloris"));
-            assertThat(statuses).containsKeys("200", "400", "404", "411", "413");
+            assertThat(statuses.keySet()).allMatch(s -> s.matches(
+                    "200|400|403|404|405|411|413|431|500|503|closed|slowloris"));
+            assertThat(statuses).containsKeys("200", "400", "403", "404", "405", "411", "413");
             try (RpcClient c = new RpcClient("http://127.0.0.1:" + port, null, null)) {
                 assertThat(c.call("supervisor.getState")).isEqualTo(Map.of("statecode", 1, "statename", "RUNNING"));
                 assertThat(c.call("supervisor.readProcessStdoutLog", "echo", 0, 0)).isEqualTo("hello\n");
@@ -162,6 +164,17 @@ class HostileRequestsTest {
         p.add(("\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         p.add(("POST /RPC2 HTTP/1.1\r\nAuthorization: Basic !!!\r\n" + "X-Pad: y\r\n".repeat(300) + "\r\n")
                 .getBytes(StandardCharsets.UTF_8));
+        // the web page: actions without the token or from elsewhere, GET links that would act,
+        // event streams left at once, hostile names and limits
+        p.add(("GET / HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        p.add(("GET /index.html?processname=echo&action=stop HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        p.add(web("action=stop&processname=echo&token=forged", ""));
+        p.add(web("action=stopall", "Origin: http://evil.example\r\n"));
+        p.add(web("%%%%%&&&==&action", "Sec-Fetch-Site: cross-site\r\n"));
+        p.add(("GET /events HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        p.add(("GET /events/tail?processname=echo HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        p.add(("GET /tail.html?processname=%ff%fe%3Cscript%3E&limit=99999999999999999999999 HTTP/1.0\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         // pipelined: three calls in one write on one connection
         byte[] one = post11("<methodCall><methodName>supervisor.getPID</methodName></methodCall>");
         byte[] three = new byte[one.length * 3];
@@ -178,6 +191,12 @@ class HostileRequestsTest {
     private static byte[] post(String body) {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         return concat(("POST /RPC2 HTTP/1.0\r\nContent-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8), b);
+    }
+
+    private static byte[] web(String form, String headers) {
+        byte[] b = form.getBytes(StandardCharsets.UTF_8);
+        return concat(("POST /index.html HTTP/1.0\r\n" + headers + "Content-Length: " + b.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8), b);
     }
 
     private static byte[] post11(String body) {

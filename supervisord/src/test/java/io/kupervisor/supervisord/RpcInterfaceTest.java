@@ -356,7 +356,7 @@ class RpcInterfaceTest {
                     Duration.ofSeconds(5)))).isEqualTo("HTTP/1.0 400 Bad Request");
             assertThat(RawHttp.status(RawHttp.exchange(inet, "POST /RPC2 HTTP/1.0\r\n" + auth + "\r\n\r\n",
                     Duration.ofSeconds(5)))).isEqualTo("HTTP/1.0 411 Length Required");
-            assertThat(RawHttp.status(RawHttp.exchange(inet, "GET /index.html HTTP/1.0\r\n" + auth + "\r\n\r\n",
+            assertThat(RawHttp.status(RawHttp.exchange(inet, "GET /stylesheets/supervisor.css HTTP/1.0\r\n" + auth + "\r\n\r\n",
                     Duration.ofSeconds(5)))).isEqualTo("HTTP/1.0 404 Not Found");
             assertThat(RawHttp.status(RawHttp.exchange(inet, RawHttp.post("/RPC2", "<methodCall>", auth),
                     Duration.ofSeconds(5)))).isEqualTo("HTTP/1.0 400 Bad Request");

@@ -10,6 +10,7 @@ import io.kupervisor.supervisord.log.LogFollower;
 import io.kupervisor.supervisord.log.MainLog;
 import io.kupervisor.supervisord.process.ProcessGroup;
 import io.kupervisor.supervisord.process.Subprocess;
+import io.kupervisor.supervisord.web.WebPage;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -44,8 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The daemon's control plane: supervisord's {@code make_http_servers}. One HTTP server per
  * {@code [inet_http_server]} / {@code [unix_http_server]} section, each serving {@code /RPC2}
  * (XML-RPC: the {@code supervisor} namespace for every {@code [rpcinterface:x]} section, and
- * {@code system}), {@code /logtail/<name>[/stdout|/stderr]} and {@code /mainlogtail}; anything
- * else is 404 (supervisord's web page is not served).
+ * {@code system}), {@code /logtail/<name>[/stdout|/stderr]}, {@code /mainlogtail} and the web
+ * page ({@link WebPage}: {@code /}, {@code /index.html}, {@code /tail.html}, {@code /ok.html},
+ * {@code /events}...); anything else is 404.
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -65,6 +67,7 @@ public final class ControlPlane implements AutoCloseable {
     private final RpcDispatcher dispatcher = new RpcDispatcher();
     private final HttpServer.Limits limits;
     private final AtomicLong budget = new AtomicLong();
+    private volatile WebPage web;
 
     private ControlPlane(Supervisor sup, HttpServer.Limits limits) {
         this.sup = sup;
@@ -85,6 +88,7 @@ public final class ControlPlane implements AutoCloseable {
             cp.dispatcher.register(rpc.name(), "supervisor", methods);
         }
         cp.dispatcher.registerSystem();
+        cp.web = new WebPage(sup, cp.dispatcher, ZoneId.systemDefault());
         try {
             for (ServerConfig s : config.servers()) {
                 cp.openServer(s, config.rpcInterfaces());
@@ -119,6 +123,10 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        if (web != null) {
+            web.close();
+            web = null;
+        }
         for (HttpServer s : servers) {
             s.close();
         }
@@ -300,7 +308,8 @@ public final class ControlPlane implements AutoCloseable {
         if (uri.startsWith("/mainlogtail")) {
             return this::mainlogtail;
         }
-        return null;
+        WebPage w = web;
+        return w == null ? null : w.route(ex);
     }
 
     /** {@code /logtail/<namespec>[/<channel>]}, as supervisord's logtail_handler reads it. */

@@ -66,8 +66,9 @@ public final class HttpServer implements AutoCloseable {
     private static final DateTimeFormatter HTTP_DATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private static final Map<Integer, String> REASONS = Map.ofEntries(
-            Map.entry(200, "OK"), Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"),
-            Map.entry(404, "Not Found"), Map.entry(411, "Length Required"),
+            Map.entry(200, "OK"), Map.entry(303, "See Other"), Map.entry(400, "Bad Request"),
+            Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"), Map.entry(404, "Not Found"),
+            Map.entry(405, "Method Not Allowed"), Map.entry(411, "Length Required"),
             Map.entry(413, "Request Entity Too Large"), Map.entry(431, "Request Header Fields Too Large"),
             Map.entry(500, "Internal Server Error"), Map.entry(503, "Service Unavailable"));
     private static final String SERVER = "kupervisor (Medusa/1.12 compatible)";
@@ -736,6 +737,17 @@ public final class HttpServer implements AutoCloseable {
             send(status, h, body);
         }
 
+        /** Answers with a whole body and the given headers (Content-Length is added). */
+        public void respond(int status, Map<String, String> headers, byte[] body) throws IOException {
+            Map<String, String> h = new LinkedHashMap<>(headers);
+            h.put("Content-Length", Integer.toString(body.length));
+            if (!bodyRead && contentLengthOrZero() > 0) {
+                // a body not read would be taken for the next request
+                closeAfter = true;
+            }
+            send(status, h, body);
+        }
+
         /** Answers with medusa's error page. */
         public void respondError(int status, Map<String, String> extra) throws IOException {
             byte[] body = errorBody(status);
@@ -807,6 +819,18 @@ public final class HttpServer implements AutoCloseable {
                     conn.writeAll(buf);
                 } else {
                     conn.writeAll(ByteBuffer.wrap(data, off, len));
+                }
+            }
+
+            /**
+             * Ends the answer: the last chunk (the connection may serve another request), or the
+             * connection closes after it (HTTP/1.0).
+             */
+            public void end() throws IOException {
+                if (chunked) {
+                    conn.writeAll("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                } else {
+                    closeAfter = true;
                 }
             }
 
