@@ -24,11 +24,14 @@ class BackoffTest {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    EventRecorder recorder;
+
     Cluster cluster;
 
     @BeforeEach
     void setUp() {
-        cluster = new Cluster(client);
+        cluster = new Cluster(client, recorder);
     }
 
     @Test
