@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kupervisor.api.v1alpha1.SupervisedProgram;
 import io.kupervisor.core.config.LogLevel;
 import io.kupervisor.operator.config.OperatorConfig;
@@ -80,10 +79,21 @@ public class EventRecorder {
         writer.execute(() -> {
             try {
                 client.v1().events().inNamespace(ns).resource(event).create();
-            } catch (KubernetesClientException e) {
+            } catch (RuntimeException e) {
                 LOG.debugf("event not written: %s", e.getMessage());
             }
         });
+    }
+
+    /** Writes what is queued (for a short while) and stops the writer. */
+    @jakarta.annotation.PreDestroy
+    void close() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits until every event recorded so far is written (tests, shutdown). */

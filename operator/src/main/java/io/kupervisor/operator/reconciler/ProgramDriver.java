@@ -339,11 +339,13 @@ final class ProgramDriver {
             }
             case Action.SendSignal s -> {
                 e.lastSignal = s.signal();
-                deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.snapshot.pid()), e.rules.stopwaitsecs());
+                deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.snapshot.pid()), e.rules.stopwaitsecs())
+                        .ifPresent(why -> answers.add(new ProcessEvent.KillFailed(why)));
             }
             case Action.Kill k -> {
                 e.lastSignal = Signals.SIGKILL;
-                deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.snapshot.pid()), 0);
+                deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.snapshot.pid()), 0)
+                        .ifPresent(why -> answers.add(new ProcessEvent.KillFailed(why)));
             }
             case Action.ScheduleTimer st -> {
                 // the wake-up is computed from every snapshot's next deadline at the end
