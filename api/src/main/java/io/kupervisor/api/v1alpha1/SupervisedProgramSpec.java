@@ -83,6 +83,7 @@ public class SupervisedProgramSpec {
     public Integer startretries = 3;
 
     @Default("unexpected")
+    @Size(max = 16)
     @ValidationRule(value = "self in ['true', 'false', 'unexpected']",
             message = "autorestart must be one of \"true\", \"false\", \"unexpected\" (quote true and false in YAML)")
     @JsonPropertyDescription("autorestart=: \"true\", \"false\" or \"unexpected\" (restart only if the exit code is not in exitcodes)")
@@ -121,6 +122,7 @@ public class SupervisedProgramSpec {
     @JsonPropertyDescription("directory=: the working directory")
     public String directory;
 
+    @Size(max = 4)
     @ValidationRule(value = "self.matches('^[0-7]{1,4}$')", message = "umask must be an octal number such as 022")
     @JsonPropertyDescription("umask=: octal; recorded, not applied (Kubernetes has no umask setting)")
     public String umask;

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kupervisor.api.v1alpha1.SupervisedProgram;
 import io.kupervisor.core.config.LogLevel;
 import io.kupervisor.operator.config.OperatorConfig;
@@ -12,12 +11,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes supervisord's main-log lines as Kubernetes Events on the program, so that
  * {@code kubectl describe sprog} tells the story a supervisord log tells. The same line goes to the
- * operator's log.
+ * operator's log. Events are written by one background thread, in order, off the reconcile path
+ * (an Event is a courtesy: a reconcile never waits for one, and a flood is dropped, not queued
+ * without bound).
  */
 @ApplicationScoped
 public class EventRecorder {
@@ -27,6 +32,12 @@ public class EventRecorder {
     private final KubernetesClient client;
     private final boolean enabled;
     private final AtomicLong sequence = new AtomicLong();
+    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(10_000), r -> {
+                Thread t = new Thread(r, "kupervisor-events");
+                t.setDaemon(true);
+                return t;
+            }, (r, ex) -> LOG.warn("event queue full: an event was dropped"));
 
     public EventRecorder(KubernetesClient client, OperatorConfig config) {
         this.client = client;
@@ -65,11 +76,34 @@ public class EventRecorder {
                 .withNewSource().withComponent(COMPONENT).endSource()
                 .withReportingComponent(COMPONENT)
                 .build();
+        writer.execute(() -> {
+            try {
+                client.v1().events().inNamespace(ns).resource(event).create();
+            } catch (RuntimeException e) {
+                LOG.debugf("event not written: %s", e.getMessage());
+            }
+        });
+    }
+
+    /** Writes what is queued (for a short while) and stops the writer. */
+    @jakarta.annotation.PreDestroy
+    void close() {
+        writer.shutdown();
         try {
-            client.v1().events().inNamespace(ns).resource(event).create();
-        } catch (KubernetesClientException e) {
-            // an event is a courtesy: never let it fail a reconcile
-            LOG.debugf("event not written: %s", e.getMessage());
+            writer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until every event recorded so far is written (tests, shutdown). */
+    public void awaitIdle() {
+        try {
+            writer.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debugf("events not flushed: %s", e.getMessage());
         }
     }
 

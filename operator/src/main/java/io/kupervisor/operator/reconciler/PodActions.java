@@ -45,13 +45,20 @@ final class PodActions {
         }
     }
 
-    void delete(String namespace, String name, long graceSeconds) {
+    /**
+     * Deletes a pod with a grace period; empty when done or when there is no such pod, else why it
+     * failed (the state machine's KillFailed).
+     */
+    java.util.Optional<String> delete(String namespace, String name, long graceSeconds) {
         try {
             client.pods().inNamespace(namespace).withName(name).withGracePeriod(graceSeconds).delete();
+            return java.util.Optional.empty();
         } catch (KubernetesClientException e) {
-            if (e.getCode() != 404) {
-                throw e;
+            if (e.getCode() == 404) {
+                return java.util.Optional.empty();
             }
+            LOG.warnf("deleting pod %s/%s failed: %s", namespace, name, e.getMessage());
+            return java.util.Optional.of(e.getMessage());
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.kupervisor.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kupervisor.api.resolve.ResolvedProcess;
 import io.kupervisor.api.resolve.ResolvedProgram;
@@ -23,18 +22,15 @@ import io.kupervisor.core.state.Transition;
 import io.kupervisor.operator.pod.PodFactory;
 import io.kupervisor.operator.pod.PodNames;
 import io.kupervisor.operator.pod.PodObservation;
+import io.kupervisor.operator.pod.ProcessPods;
 import io.kupervisor.operator.reconciler.ProcessEntry.AfterStop;
 import io.kupervisor.operator.status.SnapshotCodec;
-import io.kupervisor.operator.status.StatusSummary;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +53,7 @@ final class ProgramDriver {
     private final ProgramRuntime runtime;
     private final Instant now;
     private final Deps deps;
-    private final Map<String, List<Pod>> podsByProcess = new HashMap<>();
+    private final ProcessPods pods;
     private ResolvedProgram resolved;
     private Instant retryAt;
 
@@ -75,13 +71,7 @@ final class ProgramDriver {
         this.runtime = runtime;
         this.now = now;
         this.deps = deps;
-        for (Pod pod : pods) {
-            Map<String, String> a = pod.getMetadata().getAnnotations();
-            String process = a == null ? null : a.get(PodNames.PROCESS_ANNOTATION);
-            if (process != null) {
-                podsByProcess.computeIfAbsent(process, k -> new ArrayList<>()).add(pod);
-            }
-        }
+        this.pods = new ProcessPods(pods);
     }
 
     /** Restores a program's runtime from its status (after an operator restart), or starts a new one. */
@@ -297,7 +287,7 @@ final class ProgramDriver {
         }
         if (e.snapshot.state().isStopped()) {
             runtime.processes.remove(e.name);
-            for (Pod pod : podsByProcess.getOrDefault(e.name, List.of())) {
+            for (Pod pod : pods.of(e.name)) {
                 deletePod(pod, 0);
             }
             deps.events().record(program, LogLevel.INFO, "removed: " + e.name + " (no longer in the spec)", now);
@@ -339,11 +329,13 @@ final class ProgramDriver {
             }
             case Action.SendSignal s -> {
                 e.lastSignal = s.signal();
-                deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.snapshot.pid()), e.rules.stopwaitsecs());
+                deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.snapshot.pid()), e.rules.stopwaitsecs())
+                        .ifPresent(why -> answers.add(new ProcessEvent.KillFailed(why)));
             }
             case Action.Kill k -> {
                 e.lastSignal = Signals.SIGKILL;
-                deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.snapshot.pid()), 0);
+                deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.snapshot.pid()), 0)
+                        .ifPresent(why -> answers.add(new ProcessEvent.KillFailed(why)));
             }
             case Action.ScheduleTimer st -> {
                 // the wake-up is computed from every snapshot's next deadline at the end
@@ -393,61 +385,27 @@ final class ProgramDriver {
     // ---- pods ----
 
     private Pod pod(String process, long spawn) {
-        String s = Long.toString(spawn);
-        for (Pod p : podsByProcess.getOrDefault(process, List.of())) {
-            if (s.equals(p.getMetadata().getLabels().get(PodNames.SPAWN_LABEL))) {
-                return p;
-            }
-        }
-        return null;
+        return pods.pod(process, spawn);
     }
 
-    /**
-     * Keeps the current pod and the last terminated one (its logs are the last run's, as
-     * supervisord keeps a process's log), deletes older ones.
-     */
     private void cleanupPods(ProcessEntry e) {
         long current = e.snapshot.spawnPending() ? e.spawns : e.snapshot.pid();
-        List<Pod> others = new ArrayList<>(podsByProcess.getOrDefault(e.name, List.of()).stream()
-                .filter(p -> spawnOf(p) != current && p.getMetadata().getDeletionTimestamp() == null)
-                .toList());
-        others.sort(Comparator.comparingLong(ProgramDriver::spawnOf).reversed());
-        boolean keptLast = false;
-        for (Pod p : others) {
-            boolean terminated = PodObservation.of(p, "").exit().isPresent()
-                    || "Succeeded".equals(phase(p)) || "Failed".equals(phase(p));
-            if (terminated && !keptLast) {
-                keptLast = true;
-                continue;
-            }
-            deletePod(p, terminated ? 0 : e.rules.stopwaitsecs());
+        for (ProcessPods.Leftover l : pods.leftovers(e.name, current)) {
+            deletePod(l.pod(), l.terminated() ? 0 : e.rules.stopwaitsecs());
         }
     }
 
     /** Pods of processes this program no longer knows (after an operator restart, or a rename). */
     private void removeOrphanPods() {
-        podsByProcess.forEach((process, pods) -> {
+        for (String process : pods.processes()) {
             if (!runtime.processes.containsKey(process)) {
-                pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).forEach(p -> deletePod(p, 0));
+                pods.of(process).stream().filter(p -> !ProcessPods.deleting(p)).forEach(p -> deletePod(p, 0));
             }
-        });
+        }
     }
 
     private void deletePod(Pod pod, long grace) {
         deps.pods().delete(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), grace);
-    }
-
-    private static long spawnOf(Pod p) {
-        String s = p.getMetadata().getLabels().get(PodNames.SPAWN_LABEL);
-        try {
-            return s == null ? -1 : Long.parseLong(s);
-        } catch (NumberFormatException ex) {
-            return -1;
-        }
-    }
-
-    private static String phase(Pod p) {
-        return p.getStatus() == null ? null : p.getStatus().getPhase();
     }
 
     private String argv0(ProcessEntry e) {
@@ -466,41 +424,10 @@ final class ProgramDriver {
     // ---- status ----
 
     private SupervisedProgramStatus status(List<String> problems) {
-        SupervisedProgramStatus status = new SupervisedProgramStatus();
-        List<Condition> previous = program.getStatus() == null || program.getStatus().conditions == null
-                ? List.of() : program.getStatus().conditions;
-        status.observedGeneration = program.getMetadata().getGeneration();
-        status.appliedState = runtime.appliedState;
-        status.restartedAt = runtime.restartedAt;
-        Map<String, Integer> order = new LinkedHashMap<>();
-        if (resolved != null) {
-            resolved.processes().forEach(p -> order.put(p.name(), p.processNum()));
+        if (!problems.isEmpty() && !ProgramStatusWriter.alreadyReported(program, problems)) {
+            deps.events().record(program, LogLevel.ERROR, "invalid spec: " + String.join("; ", problems), now);
         }
-        List<ProcessEntry> entries = new ArrayList<>(runtime.processes.values());
-        entries.sort(Comparator.comparingInt((ProcessEntry e) -> order.getOrDefault(e.name, Integer.MAX_VALUE))
-                .thenComparing(e -> e.name));
-        for (ProcessEntry e : entries) {
-            ProcessStatus ps = new ProcessStatus();
-            ps.name = e.name;
-            SnapshotCodec.write(e.snapshot, ps);
-            long podSpawn = e.snapshot.pid() != 0 ? e.snapshot.pid() : e.snapshot.spawnPending() ? e.spawns : 0;
-            ps.pod = podSpawn == 0 ? null : PodNames.podName(uid(), e.name, podSpawn);
-            ps.spawns = e.spawns;
-            ps.configHash = e.configHash;
-            ps.pendingAfterStop = e.afterStop == null ? null : e.afterStop.name();
-            ps.description = StatusSummary.describe(e.name, e.snapshot, ps.pod, now, deps.zone());
-            status.processes.add(ps);
-        }
-        StatusSummary.summarize(status, previous, now);
-        if (!problems.isEmpty()) {
-            StatusSummary.invalid(status, previous, problems, now);
-            boolean known = previous.stream().anyMatch(c -> "SpecValid".equals(c.getType())
-                    && "False".equals(c.getStatus()) && String.join("; ", problems).equals(c.getMessage()));
-            if (!known) {
-                deps.events().record(program, LogLevel.ERROR, "invalid spec: " + String.join("; ", problems), now);
-            }
-        }
-        return status;
+        return ProgramStatusWriter.write(program, runtime, resolved, problems, now, deps.zone());
     }
 
     private Optional<Instant> wakeAt() {

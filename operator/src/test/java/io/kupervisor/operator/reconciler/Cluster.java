@@ -28,9 +28,11 @@ import static org.awaitility.Awaitility.await;
 final class Cluster {
     static final String NS = "test";
     private final KubernetesClient client;
+    private final EventRecorder recorder;
 
-    Cluster(KubernetesClient client) {
+    Cluster(KubernetesClient client, EventRecorder recorder) {
         this.client = client;
+        this.recorder = recorder;
     }
 
     static SupervisedProgramSpec spec(String command) {
@@ -128,7 +130,9 @@ final class Cluster {
                 .until(() -> state.equals(state(program, process)));
     }
 
+    /** The messages of the program's events, oldest first, once the operator has written them. */
     List<String> events(String program) {
+        recorder.awaitIdle();
         return client.v1().events().inNamespace(NS).list().getItems().stream()
                 .filter(e -> program.equals(e.getInvolvedObject().getName()))
                 .sorted(Comparator.comparing(Event::getMetadata, Comparator.comparing(m -> m.getName())))

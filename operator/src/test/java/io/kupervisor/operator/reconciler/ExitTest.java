@@ -25,11 +25,14 @@ class ExitTest {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    EventRecorder recorder;
+
     Cluster cluster;
 
     @BeforeEach
     void setUp() {
-        cluster = new Cluster(client);
+        cluster = new Cluster(client, recorder);
     }
 
     /** Spawn {@code n} of the program's only process, running for long enough to be RUNNING. */

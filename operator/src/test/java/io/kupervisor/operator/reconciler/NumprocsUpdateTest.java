@@ -30,11 +30,14 @@ class NumprocsUpdateTest {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    EventRecorder recorder;
+
     Cluster cluster;
 
     @BeforeEach
     void setUp() {
-        cluster = new Cluster(client);
+        cluster = new Cluster(client, recorder);
     }
 
     private void createWorkers(String name, int n) {

@@ -28,11 +28,14 @@ class StopRestartTest {
     @Inject
     RuntimeStore store;
 
+    @Inject
+    EventRecorder recorder;
+
     Cluster cluster;
 
     @BeforeEach
     void setUp() {
-        cluster = new Cluster(client);
+        cluster = new Cluster(client, recorder);
     }
 
     private Pod running(String program, long spawn) {

@@ -1,0 +1,267 @@
+package io.kupervisor.operator.bench;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.kupervisor.api.v1alpha1.SupervisedProgram;
+import io.kupervisor.api.v1alpha1.SupervisedProgramSpec;
+import io.kupervisor.operator.pod.PodNames;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+
+/**
+ * The operator benchmark (not a test): the packaged operator (target/quarkus-app) runs as its own
+ * JVM against a fabric8 mock API server in CRUD mode; N SupervisedPrograms are created and the
+ * harness measures the time until every pod exists and every status is set, then plays every
+ * container as started and measures the time until every program is RUNNING. It reads the
+ * operator's reconcile latency from /q/metrics and its RSS from /proc.
+ *
+ * <p>Run with {@code bench/operator.sh [N]} (a Maven profile; never part of the test run).
+ */
+public final class OperatorBench {
+    private static final String NS = "bench";
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        Path app = Path.of(args.length > 1 ? args[1] : "target/quarkus-app/quarkus-run.jar");
+        String javaOpts = System.getProperty("bench.javaOpts",
+                "-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xms8m -Xmx48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 -Xss256k -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxDirectMemorySize=16m");
+        Path out = Path.of(System.getProperty("bench.out", "target/bench-operator.md"));
+
+        // the mock server logs every request: that would be the harness's cost, not the operator's
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer").setLevel(java.util.logging.Level.WARNING);
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        KubernetesClient client = server.createClient();
+        int mgmt = freePort();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(javaOpts.split("\\s+")));
+        cmd.addAll(List.of(
+                "-Dquarkus.kubernetes-client.api-server-url=http://127.0.0.1:" + server.getPort(),
+                "-Dquarkus.kubernetes-client.namespace=" + NS,
+                "-Dquarkus.http.port=" + freePort(),
+                "-Dquarkus.management.port=" + mgmt,
+                "-Dkupervisor.operator.leader-election.enabled=false",
+                "-Dquarkus.log.level=WARN",
+                "-Dquarkus.log.category.\"io.quarkus\".level=INFO",
+                "-Dquarkus.log.category.\"io.kupervisor\".level=WARN",
+                "-jar", app.toString()));
+        Path log = out.resolveSibling("bench-operator.log");
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Path aot = out.resolveSibling("operator.aot");
+        if (Boolean.parseBoolean(System.getProperty("bench.aot", "true"))) {
+            // JDK 25's AOT cache (JEP 483/514/515): one training start, as an image build would do
+            List<String> train = new ArrayList<>(cmd);
+            train.add(1, "-XX:AOTCacheOutput=" + aot);
+            ProcessBuilder tpb = new ProcessBuilder(train);
+            tpb.environment().put("MALLOC_ARENA_MAX", "2");
+            Process p = tpb.redirectErrorStream(true)
+                    .redirectOutput(out.resolveSibling("bench-operator-training.log").toFile()).start();
+            awaitReady(p, mgmt, log);
+            Thread.sleep(1000);
+            p.destroy();
+            p.waitFor();
+            cmd.add(1, "-XX:AOTCache=" + aot);
+        }
+        if (Boolean.getBoolean("bench.nmt")) {
+            cmd.add(1, "-XX:NativeMemoryTracking=summary");
+        }
+        long launched = System.nanoTime();
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        // glibc's per-thread malloc arenas are most of a JVM's native overhead in a container
+        pb.environment().put("MALLOC_ARENA_MAX", "2");
+        Process operator = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            awaitReady(operator, mgmt, log);
+            double startup = seconds(launched);
+            long rssIdle = rssKb(operator.pid(), "VmRSS");
+
+            // the harness watches (informers) instead of listing: its own load on the mock stays small
+            SharedIndexInformer<Pod> podInformer = client.pods().inNamespace(NS)
+                    .withLabel(PodNames.MANAGED_BY, PodNames.MANAGER).inform();
+            SharedIndexInformer<SupervisedProgram> programInformer = client.resources(SupervisedProgram.class)
+                    .inNamespace(NS).inform();
+            long t0 = System.nanoTime();
+            parallel(n, i -> {
+                SupervisedProgramSpec spec = new SupervisedProgramSpec();
+                spec.image = "busybox:1.36";
+                spec.command = "/bin/app --id " + i;
+                spec.startsecs = 1;
+                client.resources(SupervisedProgram.class).inNamespace(NS)
+                        .resource(new SupervisedProgram(NS, "p" + i, spec)).create();
+            });
+            double created = seconds(t0);
+            double allPods = -1;
+            double allStatus = -1;
+            while (allPods < 0 || allStatus < 0) {
+                if (allPods < 0 && podInformer.getStore().list().size() >= n) {
+                    allPods = seconds(t0);
+                }
+                if (allStatus < 0 && countState(programInformer, "STARTING") + countState(programInformer, "RUNNING") >= n) {
+                    allStatus = seconds(t0);
+                }
+                Thread.sleep(10);
+                if (seconds(t0) > 300) {
+                    throw new IllegalStateException("not done after 300 s; see " + log);
+                }
+            }
+
+            long t1 = System.nanoTime();
+            List<Pod> pods = podInformer.getStore().list();
+            String started = Instant.now().minusSeconds(2).toString();
+            parallel(pods.size(), i -> {
+                Pod p = pods.get(i);
+                p.setStatus(new PodStatusBuilder().withPhase("Running").withContainerStatuses(new ContainerStatusBuilder()
+                        .withName(p.getSpec().getContainers().getFirst().getName())
+                        .withNewState().withNewRunning().withStartedAt(started).endRunning().endState().build()).build());
+                client.pods().inNamespace(NS).resource(p).updateStatus();
+            });
+            while (countState(programInformer, "RUNNING") < n) {
+                Thread.sleep(10);
+                if (seconds(t1) > 300) {
+                    throw new IllegalStateException("not RUNNING after 300 s; see " + log);
+                }
+            }
+            double allRunning = seconds(t1);
+
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mgmt + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            long rss = rssKb(operator.pid(), "VmRSS");
+            long hwm = rssKb(operator.pid(), "VmHWM");
+            long anon = rssKb(operator.pid(), "RssAnon");
+            long file = rssKb(operator.pid(), "RssFile");
+            String report = String.format(Locale.ROOT, """
+                    | figure | value |
+                    |---|---|
+                    | programs (one process each) | %d |
+                    | operator startup to ready (/q/health/ready 200, from JVM launch) | %.2f s |
+                    | create %d SupervisedPrograms (harness, 8 threads) | %.2f s |
+                    | every pod exists (from the first create) | %.2f s |
+                    | every status set (STARTING with its pod) | %.2f s |
+                    | every program RUNNING after its container started (startsecs=1) | %.2f s |
+                    | reconciles | %s |
+                    | reconcile latency p50 | %s ms |
+                    | reconcile latency p99 | %s ms |
+                    | operator RSS idle, before any program | %d MB |
+                    | operator RSS with %d programs | %d MB (peak %d MB): %d MB anonymous, %d MB file-backed (class archive, jars) |
+                    | JVM options (and MALLOC_ARENA_MAX=2) | `%s` |
+                    """, n, startup, n, created, allPods, allStatus, allRunning,
+                    metric(metrics, "kupervisor_reconcile_seconds_count"),
+                    ms(metric(metrics, "kupervisor_reconcile_seconds{quantile=\"0.5\"}")),
+                    ms(metric(metrics, "kupervisor_reconcile_seconds{quantile=\"0.99\"}")),
+                    rssIdle / 1024, n, rss / 1024, hwm / 1024, anon / 1024, file / 1024, javaOpts);
+            if (Boolean.getBoolean("bench.nmt")) {
+                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(operator.pid()), "VM.native_memory", "summary").redirectErrorStream(true).start();
+                report += "\n```\n" + new String(jcmd.getInputStream().readAllBytes()) + "```\n";
+            }
+            Files.writeString(out, report);
+            System.out.println(report);
+        } finally {
+            operator.destroy();
+            operator.waitFor();
+            client.close();
+            server.destroy();
+        }
+    }
+
+    private static void awaitReady(Process p, int mgmt, Path log) throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        String ready = "http://127.0.0.1:" + mgmt + "/q/health/ready";
+        while (status(http, ready) != 200) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("operator exited; see " + log);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static void parallel(int n, IntConsumer task) throws Exception {
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                futures.add(pool.submit(() -> task.accept(k)));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+    }
+
+    private static long countState(SharedIndexInformer<SupervisedProgram> programs, String state) {
+        return programs.getStore().list().stream()
+                .filter(p -> p.getStatus() != null && state.equals(p.getStatus().state)).count();
+    }
+
+    private static String metric(String body, String name) {
+        return body.lines().filter(l -> l.startsWith(name + " ")).map(l -> l.substring(name.length() + 1).strip())
+                .findFirst().orElse("n/a");
+    }
+
+    private static String ms(String seconds) {
+        try {
+            return String.format(Locale.ROOT, "%.1f", Double.parseDouble(seconds) * 1000);
+        } catch (NumberFormatException e) {
+            return seconds;
+        }
+    }
+
+    private static int status(HttpClient http, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static long rssKb(long pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
