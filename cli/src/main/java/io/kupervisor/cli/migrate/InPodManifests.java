@@ -62,7 +62,10 @@ final class InPodManifests {
                         String kupervisorImage, Map<String, String> givenEnv, Path newMountDir,
                         List<Path> extraFiles, MigrationReport report) throws IOException {
         String app = Names.label(name);
-        Map<String, String> labels = Map.of("app.kubernetes.io/name", app, "app.kubernetes.io/managed-by", "kupervisor");
+        // insertion-ordered: Map.of's order changes from one JVM to the next, and so would the YAML
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", app);
+        labels.put("app.kubernetes.io/managed-by", "kupervisor");
 
         // ---- the configuration files, mounted where they were ----
         List<Path> files = new ArrayList<>();
