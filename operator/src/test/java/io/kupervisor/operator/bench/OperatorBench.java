@@ -48,7 +48,7 @@ public final class OperatorBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         Path app = Path.of(args.length > 1 ? args[1] : "target/quarkus-app/quarkus-run.jar");
         String javaOpts = System.getProperty("bench.javaOpts",
-                "-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xms8m -Xmx48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 -Xss256k -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxDirectMemorySize=16m");
+                "-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xms8m -Xmx40m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 -Xss256k -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxDirectMemorySize=16m");
         Path out = Path.of(System.getProperty("bench.out", "target/bench-operator.md"));
 
         // the mock server logs every request: that would be the harness's cost, not the operator's
