@@ -34,12 +34,15 @@ class ExamplesE2ETest {
                     "-R", "-f", E2eCluster.ROOT.resolve("examples").toString()).requireSuccess();
             // the CRD is already there (installed before the operator started): unchanged, or
             // "configured" where kubectl's patch re-adds a zero it sends and the server drops
-            assertThat(apply.stdout().lines().toList()).hasSize(4)
+            // the in-pod examples (examples/*/in-pod, made by kupervisor migrate) are accepted too
+            assertThat(apply.stdout().lines().toList()).hasSize(8)
                     .anyMatch(l -> l.matches("customresourcedefinition.apiextensions.k8s.io/"
                             + E2eCluster.CRD + " (unchanged|configured)"))
                     .contains("configmap/timeit-script created",
                             "supervisedprogram.kupervisor.io/timeit created",
-                            "supervisedprogram.kupervisor.io/worker created");
+                            "supervisedprogram.kupervisor.io/worker created",
+                            "configmap/timeit-supervisor created", "deployment.apps/timeit created",
+                            "configmap/web-supervisor created", "deployment.apps/web created");
 
             // one pod per process, spawn 1 each
             Pod timeit = watch.awaitPod("timeit", "timeit", 1, WAIT);
