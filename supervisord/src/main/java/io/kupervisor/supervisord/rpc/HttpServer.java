@@ -129,6 +129,13 @@ public final class HttpServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
+        // answers already under way get a moment to go out: shutdown() answers "true" while the
+        // daemon may already be finishing, and supervisorctl must still print "Shut down"
+        long deadline = System.nanoTime() + 500_000_000L;
+        while (System.nanoTime() < deadline && connections.stream()
+                .anyMatch(c -> c.phase == Phase.SERVING || c.phase == Phase.WRITING)) {
+            sleepQuietly(5);
+        }
         for (Connection c : connections) {
             c.close();
         }
