@@ -24,6 +24,8 @@ public final class Children {
     private volatile Consumer<Posix.Reaped> orphanHandler = r -> { };
     private final Object wake = new Object();
     private boolean childrenMayExist;
+    /** Spawns so far: a spawn racing an ECHILD must not be slept through. */
+    private long spawns;
     private Thread thread;
 
     private Children() {
@@ -58,6 +60,7 @@ public final class Children {
             claims.put(pid, onExit);
         }
         synchronized (wake) {
+            spawns++;
             childrenMayExist = true;
             wake.notifyAll();
         }
@@ -70,23 +73,25 @@ public final class Children {
         }
     }
 
-    /** Starts reaping even before the first spawn (a subreaper may adopt orphans at once). */
+    /** Starts the reaper thread before the first spawn. */
     public void startReaping() {
         startReaper();
     }
 
     private void reap() {
         while (true) {
+            long seen;
             synchronized (wake) {
+                // ECHILD means no descendant is left at all (an orphan is adopted only from a living
+                // descendant, and those are waited for), so only a spawn can bring the next child
                 while (!childrenMayExist) {
                     try {
-                        // adopted orphans raise no event we can see: look again now and then
-                        wake.wait(1000);
+                        wake.wait();
                     } catch (InterruptedException e) {
                         return;
                     }
-                    childrenMayExist = true;
                 }
+                seen = spawns;
             }
             Posix.Reaped reaped;
             try {
@@ -94,7 +99,9 @@ public final class Children {
             } catch (Posix.PosixException e) {
                 if (e.errno() == Posix.ECHILD) {
                     synchronized (wake) {
-                        childrenMayExist = false;
+                        if (spawns == seen) {
+                            childrenMayExist = false;
+                        }
                     }
                 }
                 continue;
