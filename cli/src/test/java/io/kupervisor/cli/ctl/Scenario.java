@@ -167,7 +167,33 @@ final class Scenario {
         n = PY_WHERE.matcher(n).replaceAll("");
         n = n.replace("For help, use /usr/bin/supervisorctl -h", "For help, use CTL -h")
                 .replace("For help, use kupervisor ctl -h", "For help, use CTL -h");
-        return n;
+        return sortResultRuns(n);
+    }
+
+    private static final java.util.regex.Pattern RESULT = java.util.regex.Pattern.compile("\\S+: (stopped|started)");
+
+    /**
+     * A group or all stop/start lists its results in the order the processes finished, which
+     * even supervisord changes from run to run (its 50 ms polling sees two fast stops in either
+     * order): each run of consecutive result lines is compared as a set.
+     */
+    static String sortResultRuns(String text) {
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        for (int i = 0; i < lines.size(); ) {
+            int j = i;
+            while (j < lines.size() && RESULT.matcher(lines.get(j)).matches()) {
+                j++;
+            }
+            if (j - i > 1) {
+                List<String> run = new ArrayList<>(lines.subList(i, j));
+                run.sort(null);
+                for (int k = i; k < j; k++) {
+                    lines.set(k, run.get(k - i));
+                }
+            }
+            i = Math.max(j, i + 1);
+        }
+        return String.join("\n", lines);
     }
 
     /** Line-by-line differences, for a readable failure. */
