@@ -72,8 +72,7 @@ public final class OutputPump implements AutoCloseable {
             MemorySegment events = arena.allocate(Posix.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
             MemorySegment buf = arena.allocate(READ_SIZE);
             while (!closed) {
-                // no timeout: close() wakes the wait through the eventfd
-                int n = Posix.epollWait(epfd, events, MAX_EVENTS, -1);
+                int n = Posix.epollWait(epfd, events, MAX_EVENTS, 1000);
                 for (int i = 0; i < n; i++) {
                     long id = Posix.epollData(events, i);
                     if (id == 0) {

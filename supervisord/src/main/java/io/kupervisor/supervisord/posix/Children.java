@@ -24,8 +24,6 @@ public final class Children {
     private volatile Consumer<Posix.Reaped> orphanHandler = r -> { };
     private final Object wake = new Object();
     private boolean childrenMayExist;
-    /** Spawns so far: a spawn racing an ECHILD must not be slept through. */
-    private long spawns;
     private Thread thread;
 
     private Children() {
@@ -60,7 +58,6 @@ public final class Children {
             claims.put(pid, onExit);
         }
         synchronized (wake) {
-            spawns++;
             childrenMayExist = true;
             wake.notifyAll();
         }
@@ -73,25 +70,23 @@ public final class Children {
         }
     }
 
-    /** Starts the reaper thread before the first spawn. */
+    /** Starts reaping even before the first spawn (a subreaper may adopt orphans at once). */
     public void startReaping() {
         startReaper();
     }
 
     private void reap() {
         while (true) {
-            long seen;
             synchronized (wake) {
-                // ECHILD means no descendant is left at all (an orphan is adopted only from a living
-                // descendant, and those are waited for), so only a spawn can bring the next child
                 while (!childrenMayExist) {
                     try {
-                        wake.wait();
+                        // adopted orphans raise no event we can see: look again now and then
+                        wake.wait(1000);
                     } catch (InterruptedException e) {
                         return;
                     }
+                    childrenMayExist = true;
                 }
-                seen = spawns;
             }
             Posix.Reaped reaped;
             try {
@@ -99,9 +94,7 @@ public final class Children {
             } catch (Posix.PosixException e) {
                 if (e.errno() == Posix.ECHILD) {
                     synchronized (wake) {
-                        if (spawns == seen) {
-                            childrenMayExist = false;
-                        }
+                        childrenMayExist = false;
                     }
                 }
                 continue;

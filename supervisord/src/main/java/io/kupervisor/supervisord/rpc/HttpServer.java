@@ -133,7 +133,7 @@ public final class HttpServer implements AutoCloseable {
         // daemon may already be finishing, and supervisorctl must still print "Shut down"
         long deadline = System.nanoTime() + 500_000_000L;
         while (System.nanoTime() < deadline && connections.stream()
-                .anyMatch(c -> !c.streaming && (c.phase == Phase.SERVING || c.phase == Phase.WRITING))) {
+                .anyMatch(c -> c.phase == Phase.SERVING || c.phase == Phase.WRITING)) {
             sleepQuietly(5);
         }
         for (Connection c : connections) {
@@ -278,8 +278,6 @@ public final class HttpServer implements AutoCloseable {
         final SocketChannel ch;
         final ByteBuffer in = ByteBuffer.allocate(8192);
         volatile Phase phase = Phase.READING;
-        /** Answering with a stream (logtail, events): never finished, so never waited for at close. */
-        volatile boolean streaming;
         volatile long deadline;
         volatile long since = System.nanoTime();
         private volatile boolean gone;
@@ -795,7 +793,6 @@ public final class HttpServer implements AutoCloseable {
          * the connection closed at its end (medusa's rules).
          */
         public Stream stream(int status, Map<String, String> headers) throws IOException {
-            conn.streaming = true;
             Map<String, String> h = new LinkedHashMap<>(headers);
             String connection = header("Connection");
             boolean chunked = "1.1".equals(version) && !"close".equalsIgnoreCase(connection);
