@@ -21,4 +21,5 @@ CMD ["--help"]
 FROM eclipse-temurin:25-jre AS operator
 COPY --from=build /src/operator/target/quarkus-app /deployments
 USER 185
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-jar", "/deployments/quarkus-run.jar"]
+# JVM options come from JDK_JAVA_OPTIONS (the Helm chart's javaOpts)
+ENTRYPOINT ["java", "-jar", "/deployments/quarkus-run.jar"]

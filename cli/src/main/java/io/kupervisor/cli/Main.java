@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("supervisord")) {
+            // the long-lived daemon: straight to supervisord's own command line, picocli never loaded
+            System.exit(SupervisordMain.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         System.exit(run(args));
     }
 

@@ -57,6 +57,8 @@ class PackagingIT {
         assertThat(built.exit()).as(built.out()).isZero();
         assertThat(dist.resolve("runtime/bin/java")).isExecutable();
         assertThat(dist.resolve("runtime/jmods")).doesNotExist();
+        // the daemon's AOT cache, from the training run
+        assertThat(dist.resolve("lib/kupervisor.aot")).isNotEmptyFile();
 
         // the init container's copy step, then the main container's command
         Path shared = Files.createDirectory(dir.resolve("shared"));
@@ -96,5 +98,7 @@ class PackagingIT {
         }
         assertThat(daemon.exitValue()).isZero();
         assertThat(Files.readString(dir.resolve("supervisord.log"))).contains("received SIGTERM indicating exit request");
+        // the copied runtime's cache may not fit its new place: the JVM says nothing of it
+        assertThat(Files.readString(dir.resolve("daemon.out"))).doesNotContain("[warning]", "[error]", "VM warning");
     }
 }

@@ -166,7 +166,12 @@ public final class Supervisor implements Daemon {
             addGroup(g);
         }
         autostart();
+        // start-up's scratch memory (the JIT's arenas, freed to malloc within seconds) back to the
+        // kernel once things have settled: idle RSS is what a pod's memory limit meets
+        schedule(Posix::mallocTrim, SETTLED_AFTER_BOOT);
     }
+
+    private static final Duration SETTLED_AFTER_BOOT = Duration.ofSeconds(10);
 
     private void autostart() {
         for (ProcessGroup g : orderedGroups()) {

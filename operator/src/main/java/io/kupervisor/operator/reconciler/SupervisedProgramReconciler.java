@@ -19,6 +19,7 @@ import io.kupervisor.api.v1alpha1.SupervisedProgramStatus;
 import io.kupervisor.operator.config.OperatorConfig;
 import io.kupervisor.operator.pod.PodFactory;
 import io.kupervisor.operator.pod.PodNames;
+import io.kupervisor.operator.pod.SlimPodStore;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -57,6 +58,7 @@ public class SupervisedProgramReconciler implements Reconciler<SupervisedProgram
         var pods = InformerEventSourceConfiguration.from(Pod.class, SupervisedProgram.class)
                 .withLabelSelector(PodNames.MANAGED_BY + "=" + PodNames.MANAGER)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(SupervisedProgram.class))
+                .withItemStore(new SlimPodStore())
                 .build();
         return List.of(new InformerEventSource<>(pods, context));
     }

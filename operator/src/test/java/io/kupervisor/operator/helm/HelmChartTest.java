@@ -71,6 +71,13 @@ class HelmChartTest {
     }
 
     @Test
+    void jvmOptionsReachTheJavaLauncher() {
+        // the image's entrypoint is a plain "java -jar": only JDK_JAVA_OPTIONS reaches the JVM from the pod
+        assertThat(render("javaOpts", "-Xmx64m")).contains("name: JDK_JAVA_OPTIONS\n              value: \"-Xmx64m\"");
+        assertThat(render()).contains("name: JDK_JAVA_OPTIONS\n              value: \"-XX:+UseSerialGC");
+    }
+
+    @Test
     void severalReplicasNeedLeaderElection() {
         assertThatThrownBy(() -> render("replicaCount", "2", "leaderElection.enabled", "false"))
                 .hasMessageContaining("replicaCount > 1 needs leaderElection.enabled=true");

@@ -300,6 +300,31 @@ public final class Posix {
         }
     }
 
+    /**
+     * glibc's malloc_trim(0): the C heap's free pages go back to the kernel. The JVM frees its
+     * compilers' scratch memory into malloc but malloc keeps it; an idle daemon should not.
+     * Made on first use (it runs once in a while) and a no-op where the libc has none (musl).
+     *
+     * @return whether any memory was released
+     */
+    public static boolean mallocTrim() {
+        MethodHandle trim = MallocTrim.HANDLE;
+        if (trim == null) {
+            return false;
+        }
+        try {
+            return (int) trim.invokeExact(0L) != 0;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static final class MallocTrim {
+        static final MethodHandle HANDLE = LIBC.find("malloc_trim")
+                .map(a -> LINKER.downcallHandle(a, FunctionDescriptor.of(JAVA_INT, JAVA_LONG)))
+                .orElse(null);
+    }
+
     /** umask(mask), returning the previous mask. Process-wide: callers serialise. */
     public static int umask(int mask) {
         try {

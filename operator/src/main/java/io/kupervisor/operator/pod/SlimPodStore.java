@@ -1,0 +1,118 @@
+package io.kupervisor.operator.pod;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The pod informer's cache, keeping of each pod only what the operator reads: its identity,
+ * labels, annotations, owners and deletion, the names of its containers, and its phase and
+ * container states. A pod on a cluster also carries its whole spec, managedFields and a list of
+ * conditions, kilobytes each, and the operator keeps one pod per process in memory.
+ *
+ * <p>Events still carry the full pod; the informer compares cached and new pods by
+ * resourceVersion only, which is kept.
+ */
+public final class SlimPodStore implements ItemStore<Pod> {
+    private final BasicItemStore<Pod> pods = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
+
+    @Override
+    public String getKey(Pod pod) {
+        return pods.getKey(pod);
+    }
+
+    @Override
+    public Pod put(String key, Pod pod) {
+        return pods.put(key, slim(pod));
+    }
+
+    @Override
+    public Pod remove(String key) {
+        return pods.remove(key);
+    }
+
+    @Override
+    public Stream<String> keySet() {
+        return pods.keySet();
+    }
+
+    @Override
+    public Stream<Pod> values() {
+        return pods.values();
+    }
+
+    @Override
+    public int size() {
+        return pods.size();
+    }
+
+    @Override
+    public Pod get(String key) {
+        return pods.get(key);
+    }
+
+    /** The parts of {@code pod} that the reconciler reads (see {@link PodObservation}, {@link ProcessPods}). */
+    public static Pod slim(Pod pod) {
+        Pod slim = new Pod();
+        slim.setApiVersion(pod.getApiVersion());
+        slim.setKind(pod.getKind());
+        ObjectMeta m = pod.getMetadata();
+        if (m != null) {
+            ObjectMeta meta = new ObjectMeta();
+            meta.setName(m.getName());
+            meta.setNamespace(m.getNamespace());
+            meta.setUid(m.getUid());
+            meta.setResourceVersion(m.getResourceVersion());
+            meta.setCreationTimestamp(m.getCreationTimestamp());
+            meta.setDeletionTimestamp(m.getDeletionTimestamp());
+            meta.setDeletionGracePeriodSeconds(m.getDeletionGracePeriodSeconds());
+            meta.setLabels(m.getLabels());
+            meta.setAnnotations(m.getAnnotations());
+            meta.setOwnerReferences(m.getOwnerReferences());
+            meta.setFinalizers(m.getFinalizers());
+            slim.setMetadata(meta);
+        }
+        if (pod.getSpec() != null) {
+            PodSpec spec = new PodSpec();
+            List<Container> containers = new ArrayList<>();
+            for (Container c : nonNull(pod.getSpec().getContainers())) {
+                Container named = new Container();
+                named.setName(c.getName());
+                containers.add(named);
+            }
+            spec.setContainers(containers);
+            slim.setSpec(spec);
+        }
+        PodStatus s = pod.getStatus();
+        if (s != null) {
+            PodStatus status = new PodStatus();
+            status.setPhase(s.getPhase());
+            status.setReason(s.getReason());
+            status.setMessage(s.getMessage());
+            List<ContainerStatus> states = new ArrayList<>();
+            for (ContainerStatus cs : nonNull(s.getContainerStatuses())) {
+                ContainerStatus state = new ContainerStatus();
+                state.setName(cs.getName());
+                state.setState(cs.getState());
+                states.add(state);
+            }
+            status.setContainerStatuses(states);
+            slim.setStatus(status);
+        }
+        return slim;
+    }
+
+    private static <T> List<T> nonNull(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}
