@@ -23,8 +23,8 @@ cp "$jar" "$out/lib/kupervisor.jar"
 # a class-data archive of the runtime's own classes, for start-up
 "$out/runtime/bin/java" -Xshare:dump >/dev/null 2>&1 || true
 
-# the daemon's JVM options: the same as ./kupervisor's (see BENCHMARKS.md for what each buys)
-daemon_opts="-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xms4m -Xmx128m -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=60000 -XX:ServiceThreadCleanupInterval=60000"
+# the daemon's JVM options, the same file as ./kupervisor's
+cp "$root/tools/package/daemon.jvmoptions" "$out/lib/daemon.jvmoptions"
 
 # an AOT cache of the daemon's start-up (JDK 25, JEP 483/515): one training run on a small
 # config, stopped with SIGTERM once its program is RUNNING; the JVM writes the cache as it exits
@@ -44,8 +44,8 @@ command=/bin/sh -c 'echo training; exec sleep 60'
 startsecs=1
 CONF
 # shellcheck disable=SC2086
-"$out/runtime/bin/java" $daemon_opts -XX:AOTCacheOutput="$out/lib/kupervisor.aot" -Xlog:aot=off -Xlog:cds=off \
-    --enable-native-access=ALL-UNNAMED -jar "$out/lib/kupervisor.jar" supervisord -c "$train/supervisord.conf" \
+"$out/runtime/bin/java" @"$out/lib/daemon.jvmoptions" -XX:AOTCacheOutput="$out/lib/kupervisor.aot" \
+    -Xlog:aot=off -Xlog:cds=off -jar "$out/lib/kupervisor.jar" supervisord -c "$train/supervisord.conf" \
     >"$train/training.out" 2>&1 &
 trainer=$!
 for _ in $(seq 1 300); do
@@ -61,14 +61,14 @@ cat > "$out/bin/kupervisor" <<LAUNCHER
 # kupervisor's launcher inside an image: the runtime next to it, no JDK needed.
 here="\$(cd "\$(dirname "\$0")/.." && pwd)"
 if [ "\$1" = supervisord ]; then
-    # the AOT cache was trained with exactly these options: they must stay the same (a cache that
-    # does not fit, say after the runtime was copied elsewhere, is skipped without a word)
-    opts="$daemon_opts -XX:AOTCache=\$here/lib/kupervisor.aot -Xlog:aot=off -Xlog:cds=off"
+    # the AOT cache was trained with exactly these options (a cache that does not fit, say after
+    # the runtime was copied elsewhere, is skipped without a word)
+    opts="@\$here/lib/daemon.jvmoptions -XX:AOTCache=\$here/lib/kupervisor.aot -Xlog:aot=off -Xlog:cds=off"
 else
-    opts="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
+    opts="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData --enable-native-access=ALL-UNNAMED"
 fi
 # shellcheck disable=SC2086
-exec "\$here/runtime/bin/java" \$opts \${KUPERVISOR_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -jar "\$here/lib/kupervisor.jar" "\$@"
+exec "\$here/runtime/bin/java" \$opts \${KUPERVISOR_JAVA_OPTS:-} -jar "\$here/lib/kupervisor.jar" "\$@"
 LAUNCHER
 chmod 755 "$out/bin/kupervisor"
 cp "$root/bin/kubectl-supervisorctl" "$out/bin/kubectl-supervisorctl"
