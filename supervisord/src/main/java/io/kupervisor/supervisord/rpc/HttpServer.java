@@ -129,6 +129,14 @@ public final class HttpServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
+        // the acceptor is a virtual thread parked in accept(): the socket is only released (and
+        // its port free for a reload to bind again) once that thread has run on a carrier and
+        // left accept(), which on a busy machine can be a while after close() above
+        try {
+            acceptor.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         // answers already under way get a moment to go out: shutdown() answers "true" while the
         // daemon may already be finishing, and supervisorctl must still print "Shut down"
         long deadline = System.nanoTime() + 500_000_000L;
