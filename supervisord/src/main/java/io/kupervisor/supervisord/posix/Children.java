@@ -80,7 +80,9 @@ public final class Children {
             synchronized (wake) {
                 while (!childrenMayExist) {
                     try {
-                        // adopted orphans raise no event we can see: look again now and then
+                        // only while there is no child at all: as PID 1 of a container, processes
+                        // that were never ours (left behind by a `kubectl exec`) are handed to us
+                        // without any event we can see (SIGCHLD does not reach the JVM's handlers)
                         wake.wait(1000);
                     } catch (InterruptedException e) {
                         return;
