@@ -581,10 +581,19 @@ public final class Supervisor implements Daemon {
 
     /** supervisord's reloadConfig: parse afresh and diff against the running groups. */
     public GroupDiff reread() throws ConfigException, IOException {
+        return rereadFresh().diff();
+    }
+
+    /** A fresh parse and its difference from the groups running when it was read. */
+    private record Reread(SupervisorConfig fresh, GroupDiff diff) {
+    }
+
+    private Reread rereadFresh() throws ConfigException, IOException {
         SupervisorConfig fresh = readConfig(configFile, host);
         return call(() -> {
             pendingConfig = fresh;
-            return GroupDiff.between(groups.values().stream().map(ProcessGroup::config).toList(), fresh.groups());
+            return new Reread(fresh,
+                    GroupDiff.between(groups.values().stream().map(ProcessGroup::config).toList(), fresh.groups()));
         });
     }
 
@@ -648,13 +657,14 @@ public final class Supervisor implements Daemon {
      */
     public CompletableFuture<GroupDiff> update() {
         CompletableFuture<GroupDiff> result = new CompletableFuture<>();
-        GroupDiff diff;
+        Reread reread;
         try {
-            diff = reread();
+            reread = rereadFresh();
         } catch (ConfigException | IOException e) {
             result.completeExceptionally(e);
             return result;
         }
+        GroupDiff diff = reread.diff();
         execute(() -> {
             List<String> toStop = new ArrayList<>();
             diff.removed().forEach(g -> toStop.add(g.name()));
@@ -673,7 +683,8 @@ public final class Supervisor implements Daemon {
                 for (ProcessGroupConfig g : diff.added()) {
                     addGroup(g);
                 }
-                config = withGroups(pendingConfig);
+                // the parse this update diffed, even if another reread came while the stops ran
+                config = withGroups(reread.fresh());
                 for (ProcessGroupConfig g : concat(diff.changed(), diff.added())) {
                     for (Subprocess p : groups.get(g.name()).processes()) {
                         p.handle(new ProcessEvent.AutostartDue());
