@@ -168,10 +168,14 @@ public final class Supervisor implements Daemon {
         autostart();
         // start-up's scratch memory (the JIT's arenas, freed to malloc within seconds) back to the
         // kernel once things have settled: idle RSS is what a pod's memory limit meets
-        schedule(Posix::mallocTrim, SETTLED_AFTER_BOOT);
+        if (settledTrim != null) {
+            settledTrim.cancel(false);
+        }
+        settledTrim = schedule(Posix::mallocTrim, SETTLED_AFTER_BOOT);
     }
 
     private static final Duration SETTLED_AFTER_BOOT = Duration.ofSeconds(10);
+    private ScheduledFuture<?> settledTrim;
 
     private void autostart() {
         for (ProcessGroup g : orderedGroups()) {
@@ -336,6 +340,9 @@ public final class Supervisor implements Daemon {
             mirror.close();
         }
         pump.close();
+        if (settledTrim != null) {
+            settledTrim.cancel(false); // a delayed task would otherwise still run after shutdown()
+        }
         exited.countDown();
         loop.shutdown();
     }
