@@ -112,6 +112,11 @@ public final class OutputPump implements AutoCloseable {
         }
     }
 
+    /** The pump's thread; for tests. */
+    Thread thread() {
+        return thread;
+    }
+
     /** How many pipes are being read; for tests and health. */
     public int open() {
         return registrations.size();
