@@ -1,7 +1,5 @@
 package io.kupervisor.cli;
 
-import io.kupervisor.core.config.dialect.PyRepr;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -123,10 +121,5 @@ final class Getopt {
             out.add(new Option("-" + c, String.valueOf(c), value));
         }
         return next;
-    }
-
-    /** Python's {@code str()} of a list of strings, as supervisord prints positional arguments. */
-    static String pyList(List<String> items) {
-        return PyRepr.reprList(items);
     }
 }

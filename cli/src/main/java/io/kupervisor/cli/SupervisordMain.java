@@ -136,7 +136,7 @@ final class SupervisordMain {
             throw new Usage(e.getMessage());
         }
         if (!parsed.positional().isEmpty()) {
-            throw new Usage("positional arguments are not supported: " + Getopt.pyList(parsed.positional()));
+            throw new Usage("positional arguments are not supported: " + PyRepr.reprList(parsed.positional()));
         }
         for (Getopt.Option o : parsed.options()) {
             String name = SHORT.getOrDefault(o.name(), o.name());
