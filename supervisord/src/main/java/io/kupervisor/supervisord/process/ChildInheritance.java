@@ -59,6 +59,11 @@ public final class ChildInheritance {
         }
         prepared = true;
         long launcherIgnored = statusMask(Path.of("/proc/self/status"), "SigIgn:");
+        // glibc's internal 32 and 33 come ignored together (from a posix_spawn in a threaded
+        // parent, a JVM's ProcessBuilder for one); by now the JVM handles 33, so 32 tells for both
+        if ((launcherIgnored & bit(32)) != 0) {
+            launcherIgnored |= bit(33);
+        }
         // the JVM's primordial thread keeps the mask the process was started with
         long startMask = statusMask(Path.of("/proc/self/task/" + Posix.getpid() + "/status"), "SigBlk:");
         long childIgnored = childIgnored(launcherIgnored);
