@@ -119,8 +119,15 @@ public final class EventListenerPool {
         }
     }
 
-    /** Sends buffered events while some member can take one (supervisord's {@code dispatch}). */
+    /**
+     * Sends buffered events while some member can take one (supervisord's {@code dispatch}, which
+     * its {@code transition} only calls when a member is RUNNING and READY).
+     */
     public void dispatch() {
+        if (members.values().stream().noneMatch(m -> m.running() && m.protocol() != null
+                && m.protocol().state() == ListenerState.READY)) {
+            return;
+        }
         while (!buffer.isEmpty()) {
             Event event = buffer.pollFirst();
             if (!dispatch(event)) {

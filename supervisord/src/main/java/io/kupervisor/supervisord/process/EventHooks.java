@@ -18,6 +18,6 @@ public interface EventHooks {
     /** Loop: an event listener was spawned; its stdin pipe is new. */
     void listenerSpawned(Subprocess process, long pid);
 
-    /** Loop: an event listener was reaped, after its state changes were reported. */
+    /** Loop: an event listener was reaped; called before its exit is handled. */
     void listenerReaped(Subprocess process);
 }

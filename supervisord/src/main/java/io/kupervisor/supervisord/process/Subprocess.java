@@ -211,13 +211,15 @@ public final class Subprocess {
     }
 
     private void exited(Posix.Reaped reaped) {
+        EventHooks hooks = daemon.eventHooks();
+        if (listener && hooks != null) {
+            // its unanswered event goes back to the head of the pool's buffer, ahead of what its
+            // exit is about to add there (supervisord's buffer ends up in the same order)
+            hooks.listenerReaped(this);
+        }
         ExitStatus status = reaped.exited() ? new ExitStatus.Exited(reaped.exitCode())
                 : new ExitStatus.Signaled(reaped.termSignal(), (reaped.status() & 0x80) != 0);
         handle(new ProcessEvent.Exited(reaped.pid(), status));
-        EventHooks hooks = daemon.eventHooks();
-        if (listener && hooks != null) {
-            hooks.listenerReaped(this);
-        }
     }
 
     // ---- spawning ----

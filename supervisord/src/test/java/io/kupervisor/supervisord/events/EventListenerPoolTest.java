@@ -130,6 +130,20 @@ class EventListenerPoolTest {
     }
 
     @Test
+    void withNoListenerReadyEventsJustWait() {
+        EventListenerPool p = pool("rec", 10);
+        FakeMember m = new FakeMember("rec_00");
+        p.add(m);
+        p.accept(Event.tick(5, 0), false);
+        p.dispatch(); // m takes it and is BUSY
+        p.accept(Event.tick(5, 5), false);
+        p.dispatch();
+        assertThat(p.buffered()).hasSize(1);
+        // supervisord only dispatches when a listener is READY: no rebuffering lines meanwhile
+        assertThat(log).noneMatch(l -> l.contains("rebuffering"));
+    }
+
+    @Test
     void aBrokenPipeLeavesTheListenerAsItWasAndTriesTheNext() {
         EventListenerPool p = pool("rec", 10);
         FakeMember dead = new FakeMember("rec_00");
