@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code /healthz} and {@code /readyz} for Kubernetes probes. Live: the daemon's loop answers
  * within a second (a wedged loop is what a restart fixes). Ready: every autostart process is
- * RUNNING and the daemon is not shutting down. Both list the process states in plain text.
+ * RUNNING, or is a one-shot that exited as expected and will not be restarted, and the daemon is
+ * not shutting down. Both list the process states in plain text.
  */
 final class HealthServer implements AutoCloseable {
     private final HttpServer server;
@@ -67,7 +68,7 @@ final class HealthServer implements AutoCloseable {
                 for (Subprocess p : g.processes()) {
                     ProcessState st = p.state();
                     body.append(p.namespec()).append(' ').append(st).append('\n');
-                    if (p.config().autostart() && st != ProcessState.RUNNING) {
+                    if (p.config().autostart() && st != ProcessState.RUNNING && !finishedOneShot(p)) {
                         ready = false;
                     }
                 }
@@ -79,6 +80,23 @@ final class HealthServer implements AutoCloseable {
         } catch (Exception e) {
             return new Answer(503, "the daemon's loop did not answer within 1 s\n");
         }
+    }
+
+    /**
+     * A one-shot that did its job: EXITED with an expected status and not to be restarted
+     * ({@code autorestart=false}, or {@code unexpected} after an expected exit). It stays EXITED for
+     * good, so waiting for it to be RUNNING would keep the pod unready forever.
+     */
+    static boolean finishedOneShot(Subprocess p) {
+        if (p.state() != ProcessState.EXITED) {
+            return false;
+        }
+        var status = p.snapshot().exitStatus();
+        boolean expected = status != null && p.config().exitcodes().contains(status.code());
+        return expected && switch (p.config().autorestart()) {
+            case FALSE, UNEXPECTED -> true;
+            case TRUE -> false;
+        };
     }
 
     private static void respond(HttpExchange ex, Answer a) throws IOException {

@@ -64,6 +64,8 @@ public final class Supervisor implements Daemon {
     private final List<Consumer<StateChange>> listeners = new ArrayList<>();
     private final List<Runnable> groupsListeners = new ArrayList<>();
     private final CountDownLatch exited = new CountDownLatch(1);
+    /** Event listeners: every event goes through here (issue 16; moves onto the control interface of issue 15). */
+    private final io.kupervisor.supervisord.events.EventHub events = new io.kupervisor.supervisord.events.EventHub(this);
 
     private volatile SupervisorConfig config;
     private volatile SupervisorState mood = SupervisorState.RUNNING;
@@ -110,6 +112,7 @@ public final class Supervisor implements Daemon {
      */
     public void start(SupervisorConfig initial) throws IOException {
         this.config = initial;
+        io.kupervisor.supervisord.process.ChildInheritance.prepareDaemon();
         try {
             Posix.becomeSubreaper();
         } catch (Posix.PosixException e) {
@@ -152,6 +155,8 @@ public final class Supervisor implements Daemon {
         for (Path p : c.includedFiles()) {
             log(LogLevel.INFO, "Included extra file \"" + p + "\" during parsing");
         }
+        startupNotes.forEach(n -> log(LogLevel.INFO, n)); // the first boot's only, as supervisord's
+        startupNotes = List.of();
         for (ConfigWarning w : c.warnings()) {
             log(LogLevel.WARN, w.bySupervisord() ? w.message() : "kupervisor: " + w.message());
         }
@@ -163,9 +168,11 @@ public final class Supervisor implements Daemon {
         }
         mood = SupervisorState.RUNNING;
         stopQueue = null;
+        events.reset();
         for (ProcessGroupConfig g : c.groups()) {
             addGroup(g);
         }
+        events.supervisorState(true);
         autostart();
         // start-up's scratch memory (the JIT's arenas, freed to malloc within seconds) back to the
         // kernel once things have settled: idle RSS is what a pod's memory limit meets
@@ -173,6 +180,13 @@ public final class Supervisor implements Daemon {
             settledTrim.cancel(false);
         }
         settledTrim = schedule(Posix::mallocTrim, SETTLED_AFTER_BOOT);
+    }
+
+    private List<String> startupNotes = List.of();
+
+    /** INFO lines for the first boot's main log (the raised rlimits); call before {@link #start}. */
+    public void startupNotes(List<String> notes) {
+        startupNotes = List.copyOf(notes);
     }
 
     private static final Duration SETTLED_AFTER_BOOT = Duration.ofSeconds(10);
@@ -190,7 +204,9 @@ public final class Supervisor implements Daemon {
         if (groups.containsKey(g.name())) {
             return false;
         }
-        groups.put(g.name(), new ProcessGroup(g, this, groupSequence.incrementAndGet()));
+        ProcessGroup group = new ProcessGroup(g, this, groupSequence.incrementAndGet());
+        groups.put(g.name(), group);
+        events.groupAdded(group);
         groupsChanged();
         return true;
     }
@@ -246,6 +262,7 @@ public final class Supervisor implements Daemon {
             return;
         }
         mood = newMood;
+        events.supervisorState(false);
         stopQueue = new ArrayList<>(orderedGroups());
         for (ProcessGroup g : stopQueue) {
             for (Subprocess p : g.processes()) {
@@ -341,6 +358,7 @@ public final class Supervisor implements Daemon {
             mirror.close();
         }
         pump.close();
+        events.reset(); // its TICK timer would still fire after the loop's shutdown()
         if (settledTrim != null) {
             settledTrim.cancel(false); // a delayed task would otherwise still run after shutdown()
         }
@@ -449,9 +467,20 @@ public final class Supervisor implements Daemon {
         return mirror;
     }
 
+    @Override
+    public io.kupervisor.supervisord.process.EventHooks eventHooks() {
+        return events;
+    }
+
+    /** Event delivery (loop thread): sendRemoteCommEvent, and what tests look at. */
+    public io.kupervisor.supervisord.events.EventHub events() {
+        return events;
+    }
+
 
     @Override
     public void stateChanged(Subprocess process, Action.StateChanged change) {
+        events.stateChanged(process, change);
         StateChange sc = new StateChange(process, change);
         for (Consumer<StateChange> l : List.copyOf(listeners)) {
             l.accept(sc);
@@ -640,6 +669,7 @@ public final class Supervisor implements Daemon {
         }
         g.processes().forEach(Subprocess::closeLogs);
         groups.remove(name);
+        events.groupRemoved(name);
         groupsChanged();
         return true;
     }
@@ -669,16 +699,16 @@ public final class Supervisor implements Daemon {
             diff.removed().forEach(g -> toStop.add(g.name()));
             diff.changed().forEach(g -> toStop.add(g.name()));
             Runnable finish = () -> {
-                for (String name : toStop) {
-                    ProcessGroup g = groups.remove(name);
-                    if (g != null) {
-                        g.processes().forEach(Subprocess::closeLogs);
-                    }
+                // supervisorctl's order: the removed groups, then each changed one removed and
+                // added again, then the added ones (PROCESS_GROUP_* events come in that order)
+                for (ProcessGroupConfig g : diff.removed()) {
+                    dropGroup(g.name());
                 }
-                groupsChanged();
                 for (ProcessGroupConfig g : diff.changed()) {
+                    dropGroup(g.name());
                     addGroup(g);
                 }
+                groupsChanged();
                 for (ProcessGroupConfig g : diff.added()) {
                     addGroup(g);
                 }
@@ -694,6 +724,14 @@ public final class Supervisor implements Daemon {
             stopGroupsThen(toStop, finish);
         });
         return result;
+    }
+
+    private void dropGroup(String name) {
+        ProcessGroup g = groups.remove(name);
+        if (g != null) {
+            g.processes().forEach(Subprocess::closeLogs);
+            events.groupRemoved(name);
+        }
     }
 
     /** update applies the fresh groups only; [supervisord] and server changes wait for a reload. */

@@ -44,6 +44,9 @@ public final class OutputPump implements AutoCloseable {
     private record Registration(int fd, Sink sink) {
     }
 
+    /** One-shot waits for a pipe to take writes again, by epoll data id. */
+    private final Map<Long, Registration> writeWatches = new ConcurrentHashMap<>();
+
     public OutputPump() throws Posix.PosixException {
         this.epfd = Posix.epollCreate();
         this.wakeFd = Posix.eventfd();
@@ -55,8 +58,9 @@ public final class OutputPump implements AutoCloseable {
         thread.start();
     }
 
-    /** Reads {@code fd} until end of file; the pump closes it then. */
+    /** Reads {@code fd} until end of file; the pump closes it then. The fd is made non-blocking. */
     public void register(int fd, Sink sink) throws Posix.PosixException {
+        Posix.setNonBlocking(fd);
         long id = ids.getAndIncrement();
         registrations.put(id, new Registration(fd, sink));
         try {
@@ -67,49 +71,149 @@ public final class OutputPump implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code whenWritable} once, on the pump's thread, when {@code fd} can take a write again
+     * (or is broken). A writer that found a pipe full waits for this instead of retrying on a timer.
+     * One watch per fd at a time; {@link #cancelWritable} before closing the fd.
+     */
+    public void whenWritable(int fd, Runnable whenWritable) throws Posix.PosixException {
+        long id = ids.getAndIncrement();
+        writeWatches.put(id, new Registration(fd, (data, len) -> whenWritable.run()));
+        try {
+            Posix.epollAddWritableOnce(epfd, fd, id);
+        } catch (Posix.PosixException e) {
+            writeWatches.remove(id);
+            throw e;
+        }
+    }
+
+    /** Forgets a pending {@link #whenWritable} watch of {@code fd} (its owner is closing it). */
+    public void cancelWritable(int fd) {
+        writeWatches.entrySet().removeIf(e -> {
+            if (e.getValue().fd() == fd) {
+                Posix.epollDel(epfd, fd);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Pipes to empty before {@code then} runs: a child was reaped and its last output comes first. */
+    private record Drain(int[] fds, Runnable then) {
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Drain> drains = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /**
+     * Reads what the pipes {@code fds} already hold (as supervisord's {@code drain()} does when it
+     * reaps a child), hands it to their sinks, then runs {@code then}; all on the pump's thread, so
+     * whatever the sinks hand on is handed on before {@code then}'s own work. Reads at most
+     * {@link #DRAIN_LIMIT} bytes a pipe: an orphan still writing cannot hold the exit back.
+     */
+    public void drainThen(int[] fds, Runnable then) {
+        if (closed) {
+            then.run();
+            return;
+        }
+        drains.add(new Drain(fds, then));
+        wake();
+    }
+
+    static final long DRAIN_LIMIT = 4L * READ_SIZE;
+
+    private enum Read { DATA, EOF, AGAIN }
+
     private void run() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment events = arena.allocate(Posix.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
             MemorySegment buf = arena.allocate(READ_SIZE);
             while (!closed) {
-                // no timeout: an idle daemon does not wake; close() interrupts the wait through the eventfd
+                // no timeout: an idle daemon does not wake; close() and drains interrupt the wait through the eventfd
                 int n = Posix.epollWait(epfd, events, MAX_EVENTS, -1);
                 for (int i = 0; i < n; i++) {
                     long id = Posix.epollData(events, i);
                     if (id == 0) {
-                        continue; // the wake-up eventfd: only there to interrupt the wait
-                    }
-                    Registration r = registrations.get(id);
-                    if (r == null) {
+                        try {
+                            Posix.read(wakeFd, buf, 8); // reset the eventfd's counter (level-triggered)
+                        } catch (Posix.PosixException ignored) {
+                            // EAGAIN: already reset
+                        }
                         continue;
                     }
-                    long got;
-                    try {
-                        got = Posix.read(r.fd(), buf, READ_SIZE);
-                    } catch (Posix.PosixException e) {
-                        got = 0;
-                    }
-                    if (got > 0) {
+                    Registration w = writeWatches.remove(id);
+                    if (w != null) {
+                        Posix.epollDel(epfd, w.fd());
                         try {
-                            r.sink().write(buf.asSlice(0, got).asByteBuffer());
+                            w.sink().write(null, 0);
                         } catch (RuntimeException e) {
-                            // a failing log must not stop the pump for every other process
+                            // a failing writer must not stop the pump
                         }
-                    } else {
-                        registrations.remove(id);
-                        Posix.epollDel(epfd, r.fd());
-                        Posix.close(r.fd());
-                        try {
-                            r.sink().closed();
-                        } catch (RuntimeException ignored) {
-                            // as above
-                        }
+                        continue;
+                    }
+                    Registration r = registrations.get(id);
+                    if (r != null) {
+                        readOnce(id, r, buf);
                     }
                 }
+                for (Drain d; (d = drains.poll()) != null; ) {
+                    drain(d, buf);
+                }
+            }
+            for (Drain d; (d = drains.poll()) != null; ) {
+                d.then().run();
             }
         } catch (Posix.PosixException e) {
             throw new IllegalStateException("output pump stopped: " + e.getMessage(), e);
         }
+    }
+
+    private void drain(Drain d, MemorySegment buf) {
+        for (int fd : d.fds()) {
+            for (var e : registrations.entrySet()) {
+                if (e.getValue().fd() != fd) {
+                    continue;
+                }
+                long read = 0;
+                while (read < DRAIN_LIMIT && readOnce(e.getKey(), e.getValue(), buf) == Read.DATA) {
+                    read += READ_SIZE;
+                }
+                break;
+            }
+        }
+        try {
+            d.then().run();
+        } catch (RuntimeException ignored) {
+            // the loop's own problem; the pump goes on
+        }
+    }
+
+    private Read readOnce(long id, Registration r, MemorySegment buf) {
+        long got;
+        try {
+            got = Posix.read(r.fd(), buf, READ_SIZE);
+        } catch (Posix.PosixException e) {
+            if (e.errno() == Posix.EAGAIN) {
+                return Read.AGAIN;
+            }
+            got = 0;
+        }
+        if (got > 0) {
+            try {
+                r.sink().write(buf.asSlice(0, got).asByteBuffer());
+            } catch (RuntimeException e) {
+                // a failing log must not stop the pump for every other process
+            }
+            return Read.DATA;
+        }
+        registrations.remove(id);
+        Posix.epollDel(epfd, r.fd());
+        Posix.close(r.fd());
+        try {
+            r.sink().closed();
+        } catch (RuntimeException ignored) {
+            // as above
+        }
+        return Read.EOF;
     }
 
     /** The pump's thread; for tests. */
@@ -125,6 +229,10 @@ public final class OutputPump implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        wake();
+    }
+
+    private void wake() {
         try {
             Posix.writeAll(wakeFd, new byte[] {1, 0, 0, 0, 0, 0, 0, 0});
         } catch (Posix.PosixException ignored) {

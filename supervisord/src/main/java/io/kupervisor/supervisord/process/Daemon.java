@@ -53,4 +53,9 @@ public interface Daemon {
 
     /** A process changed state: waiters, events, health and exit-on-fatal hear of it here. */
     void stateChanged(Subprocess process, Action.StateChanged change);
+
+    /** Event delivery's hooks into processes' output and listeners' lives; null when none. */
+    default EventHooks eventHooks() {
+        return null;
+    }
 }

@@ -50,11 +50,20 @@ public final class Subprocess {
     private ChannelLog stdoutLog;
     private ChannelLog stderrLog;
     private int stdinFd = -1;
+    /** The read ends of the output pipes of the current spawn (the pump owns and closes them). */
+    private int[] outputFds = new int[0];
     private ScheduledFuture<?> timer;
+    /** An {@code [eventlistener:x]} process: its stdout speaks the listener protocol. */
+    private final boolean listener;
 
     public Subprocess(ProcessConfig config, Daemon daemon) {
+        this(config, daemon, false);
+    }
+
+    public Subprocess(ProcessConfig config, Daemon daemon, boolean listener) {
         this.config = config;
         this.daemon = daemon;
+        this.listener = listener;
         this.machine = new ProcessStateMachine(LifecycleRules.of(config));
         this.stdoutPath = logPath(config.stdout().logfile(), "stdout");
         this.stderrPath = config.redirectStderr() ? null : logPath(config.stderr().logfile(), "stderr");
@@ -96,6 +105,11 @@ public final class Subprocess {
 
     public ProcessState state() {
         return machine.state();
+    }
+
+    /** An event listener's process ({@code [eventlistener:x]}). */
+    public boolean isListener() {
+        return listener;
     }
 
     public ProcessSnapshot snapshot() {
@@ -189,6 +203,20 @@ public final class Subprocess {
     /** The reaper got this process's pid (called on the loop). */
     void reaped(Posix.Reaped reaped) {
         closeStdin();
+        // what the child wrote before it died is read first, as supervisord's finish() drains
+        // its dispatchers: log events come before the exit's state change
+        int[] fds = outputFds;
+        outputFds = new int[0];
+        daemon.pump().drainThen(fds, () -> daemon.execute(() -> exited(reaped)));
+    }
+
+    private void exited(Posix.Reaped reaped) {
+        EventHooks hooks = daemon.eventHooks();
+        if (listener && hooks != null) {
+            // its unanswered event goes back to the head of the pool's buffer, ahead of what its
+            // exit is about to add there (supervisord's buffer ends up in the same order)
+            hooks.listenerReaped(this);
+        }
         ExitStatus status = reaped.exited() ? new ExitStatus.Exited(reaped.exitCode())
                 : new ExitStatus.Signaled(reaped.termSignal(), (reaped.status() & 0x80) != 0);
         handle(new ProcessEvent.Exited(reaped.pid(), status));
@@ -272,13 +300,19 @@ public final class Subprocess {
             Posix.close(err[1]);
         }
         stdinFd = in[1];
+        outputFds = err == null ? new int[] {out[0]} : new int[] {out[0], err[0]};
+        EventHooks hooks = daemon.eventHooks();
         try {
-            daemon.pump().register(out[0], sink("stdout", stdoutLog));
+            daemon.pump().register(out[0], listener && hooks != null ? listenerStdout(hooks, pid)
+                    : sink("stdout", stdoutLog, config.stdout(), pid));
             if (err != null) {
-                daemon.pump().register(err[0], sink("stderr", stderrLog));
+                daemon.pump().register(err[0], sink("stderr", stderrLog, config.stderr(), pid));
             }
         } catch (Posix.PosixException e) {
             daemon.log(LogLevel.CRITICAL, "cannot read the output of " + config.name() + ": " + e.getMessage());
+        }
+        if (listener && hooks != null) {
+            hooks.listenerSpawned(this, pid);
         }
         return new ProcessEvent.Spawned(pid);
     }
@@ -345,8 +379,25 @@ public final class Subprocess {
 
     private static final int PIPE_SIZE = 1024 * 1024;
 
-    private OutputPump.Sink sink(String channel, ChannelLog log) {
+    private OutputPump.Sink sink(String channel, ChannelLog log, LogSettings settings, long pid) {
         boolean strip = daemon.stripAnsi();
+        EventHooks hooks = daemon.eventHooks();
+        if (hooks != null && (settings.captureMaxbytes() > 0 || settings.eventsEnabled())) {
+            // supervisord's POutputDispatcher with its capture mode and log events
+            return new OutputDispatcher(log, settings.captureMaxbytes(), strip, settings.eventsEnabled(),
+                    daemon.logChildOutput() ? data -> echo(channel, data) : null,
+                    new OutputDispatcher.Events() {
+                        @Override
+                        public void logged(byte[] data) {
+                            hooks.logged(Subprocess.this, pid, channel, data);
+                        }
+
+                        @Override
+                        public void communicated(byte[] data) {
+                            hooks.communicated(Subprocess.this, pid, channel, data);
+                        }
+                    });
+        }
         OutputPump.Sink copying = copyingSink(channel, log, strip);
         if (strip || daemon.logChildOutput()) {
             return copying;
@@ -383,10 +434,38 @@ public final class Subprocess {
                 // supervisord logs and goes on; the next write reopens or fails again
             }
             if (daemon.logChildOutput()) {
-                byte[] copy = java.util.Arrays.copyOf(bytes, n);
-                daemon.log(LogLevel.DEBUG, "'" + config.name() + "' " + channel + " output:\n"
-                        + new String(copy, java.nio.charset.StandardCharsets.UTF_8));
+                echo(channel, java.util.Arrays.copyOf(bytes, n));
             }
+        };
+    }
+
+    /** The main log's DEBUG copy of output (supervisord's {@code '%(name)r %(channel)s output:'}). */
+    private void echo(String channel, byte[] data) {
+        daemon.log(LogLevel.DEBUG, "'" + config.name() + "' " + channel + " output:\n"
+                + new String(data, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An event listener's stdout: logged as any output (supervisord's
+     * {@code PEventListenerDispatcher}: no capture, no log events; its DEBUG copy shows the bytes'
+     * repr) and handed to the protocol on the loop.
+     */
+    private OutputPump.Sink listenerStdout(EventHooks hooks, long pid) {
+        boolean strip = daemon.stripAnsi();
+        ChannelLog log = stdoutLog;
+        return (data, len) -> {
+            byte[] bytes = java.util.Arrays.copyOf(data, len);
+            if (daemon.logChildOutput()) {
+                daemon.log(LogLevel.DEBUG, "'" + config.name() + "' stdout output:\n"
+                        + io.kupervisor.core.config.dialect.PyBytes.repr(bytes));
+            }
+            byte[] logged = strip ? AnsiStripper.strip(bytes) : bytes;
+            try {
+                log.write(logged, 0, logged.length);
+            } catch (IOException e) {
+                // as for any output: supervisord logs and goes on
+            }
+            hooks.listenerOutput(this, pid, bytes);
         };
     }
 
@@ -401,6 +480,7 @@ public final class Subprocess {
 
     private void closeStdin() {
         if (stdinFd >= 0) {
+            daemon.pump().cancelWritable(stdinFd);
             Posix.close(stdinFd);
             stdinFd = -1;
         }

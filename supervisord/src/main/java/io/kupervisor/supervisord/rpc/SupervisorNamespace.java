@@ -142,9 +142,8 @@ final class SupervisorNamespace {
         m.add(RpcMethod.of("clearAllProcessLogs", 0, a -> loop(this::clearAllProcessLogs)));
         m.add(RpcMethod.of("sendProcessStdin", 2, a -> loop(() -> sendProcessStdin(a.get(0), a.get(1)))));
         m.add(RpcMethod.of("sendRemoteCommEvent", 2, a -> loop(() -> {
-            // no mood check, as in supervisord; events are not delivered yet (no event listeners)
-            sup.log(io.kupervisor.core.config.LogLevel.DEBUG, "kupervisor: REMOTE_COMMUNICATION event of type "
-                    + PyValues.str(a.get(0)) + " not delivered: event listeners are not implemented");
+            // no mood check, as in supervisord
+            sup.events().remoteCommunication(PyValues.str(a.get(0)), PyValues.str(a.get(1)));
             return true;
         })));
         return m;
