@@ -172,7 +172,8 @@ public final class ProgramResolver {
             // log lines name the process, as supervisord's do
             LifecycleRules rules = new LifecycleRules(name.isEmpty() ? programName : name, autostart, startsecs,
                     startretries, autorestart, codes, stopsignal, stopwaitsecs, stopasgroup, killasgroup);
-            processes.add(new ResolvedProcess(name, num, rules, argv, directory, env, uid));
+            processes.add(new ResolvedProcess(name, num, rules, argv, directory, env, uid,
+                    spec.umask == null ? null : spec.umask.strip(), Boolean.TRUE.equals(spec.redirectStderr)));
         }
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
