@@ -181,11 +181,16 @@ public final class ProgramResolver {
         return new ResolvedProgram(programName, groupName, orDefault(spec.priority, 999), processes, configHash(spec));
     }
 
-    /** A digest of the spec without its run state: equal specs run the same processes. */
+    /**
+     * A digest of the spec without what does not reach the processes (the run state, the
+     * disruption budget): equal digests run the same processes.
+     */
     public static String configHash(SupervisedProgramSpec spec) {
         RunState state = spec.state;
+        var budget = spec.disruptionBudget;
         try {
             spec.state = null;
+            spec.disruptionBudget = null;
             byte[] json = HASH_MAPPER.writeValueAsBytes(HASH_MAPPER.valueToTree(spec));
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
             return HexFormat.of().formatHex(digest, 0, 8);
@@ -193,6 +198,7 @@ public final class ProgramResolver {
             throw new IllegalStateException("cannot hash spec", e);
         } finally {
             spec.state = state;
+            spec.disruptionBudget = budget;
         }
     }
 

@@ -123,7 +123,10 @@ public class EventRecorder {
             String existing = counted.name;
             writer.execute(() -> {
                 try {
-                    client.v1().events().inNamespace(ns).withName(existing)
+                    // resource(...): fabric8 patches the object it is given; withName(...) would read it first
+                    Event target = new EventBuilder().withNewMetadata().withName(existing).withNamespace(ns).endMetadata()
+                            .build();
+                    client.v1().events().inNamespace(ns).resource(target)
                             .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
                                     io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
                 } catch (RuntimeException e) {

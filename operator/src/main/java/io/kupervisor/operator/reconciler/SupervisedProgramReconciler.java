@@ -126,8 +126,9 @@ public class SupervisedProgramReconciler implements Reconciler<SupervisedProgram
         }
         int index = finalizers.indexOf(LEGACY_FINALIZER);
         try {
+            // resource(...): fabric8 patches the object it is given; withName(...) would read it first
             client.resources(SupervisedProgram.class).inNamespace(program.getMetadata().getNamespace())
-                    .withName(program.getMetadata().getName())
+                    .resource(program)
                     .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
                             "[{\"op\":\"test\",\"path\":\"/metadata/finalizers/" + index + "\",\"value\":\"" + LEGACY_FINALIZER
                                     + "\"},{\"op\":\"remove\",\"path\":\"/metadata/finalizers/" + index + "\"}]");

@@ -59,8 +59,10 @@ public final class OperatorBench {
     private static void run(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         Path app = Path.of(args.length > 1 ? args[1] : "target/quarkus-app/quarkus-run.jar");
+        // the chart's javaOpts; -XX:MaxRAM plays the container's memory limit (the chart's 384Mi),
+        // of which the heap may take MaxRAMPercentage
         String javaOpts = System.getProperty("bench.javaOpts",
-                "-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xms8m -Xmx40m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 -Xss256k -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxDirectMemorySize=16m -XX:TrimNativeHeapInterval=10000");
+                "-XX:MaxRAM=384m -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xms8m -XX:MaxRAMPercentage=45 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 -Xss256k -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxDirectMemorySize=16m -XX:TrimNativeHeapInterval=10000 -XX:+ExitOnOutOfMemoryError");
         Path out = Path.of(System.getProperty("bench.out", "target/bench-operator.md"));
 
         // the mock server logs every request: that would be the harness's cost, not the operator's
@@ -140,8 +142,8 @@ public final class OperatorBench {
                     allStatus = seconds(t0);
                 }
                 Thread.sleep(10);
-                if (seconds(t0) > 300) {
-                    throw new IllegalStateException("not done after 300 s; see " + log);
+                if (seconds(t0) > 600) {
+                    throw new IllegalStateException("not done after 600 s; see " + log);
                 }
             }
 
@@ -157,8 +159,8 @@ public final class OperatorBench {
             });
             while (countState(programInformer, "RUNNING") < n) {
                 Thread.sleep(10);
-                if (seconds(t1) > 300) {
-                    throw new IllegalStateException("not RUNNING after 300 s; see " + log);
+                if (seconds(t1) > 600) {
+                    throw new IllegalStateException("not RUNNING after 600 s; see " + log);
                 }
             }
             double allRunning = seconds(t1);
