@@ -5,6 +5,7 @@ import io.kupervisor.core.config.ConfigLoader;
 import io.kupervisor.core.config.ConfigWarning;
 import io.kupervisor.core.config.HostEnvironment;
 import io.kupervisor.core.config.LogLevel;
+import io.kupervisor.core.config.Namespec;
 import io.kupervisor.core.config.ProcessGroupConfig;
 import io.kupervisor.core.config.ServerConfig;
 import io.kupervisor.core.config.SupervisorConfig;
@@ -551,18 +552,9 @@ public final class Supervisor implements Daemon {
 
     /** Finds a process by namespec ({@code name} or {@code group:name}); loop thread only. */
     public Subprocess find(String namespec) {
-        String group;
-        String name;
-        int colon = namespec.indexOf(':');
-        if (colon >= 0) {
-            group = namespec.substring(0, colon);
-            name = namespec.substring(colon + 1);
-        } else {
-            group = namespec;
-            name = namespec;
-        }
-        ProcessGroup g = groups.get(group);
-        return g == null ? null : g.process(name);
+        Namespec n = Namespec.parse(namespec);
+        ProcessGroup g = groups.get(n.group());
+        return g == null || n.isWholeGroup() ? null : g.process(n.process());
     }
 
     /** A manual start, as supervisorctl start does, returning the state machine's outcome. */

@@ -1,5 +1,6 @@
 package io.kupervisor.cli.ctl;
 
+import io.kupervisor.core.config.Namespec;
 import io.kupervisor.supervisord.rpc.Faults;
 import io.kupervisor.supervisord.rpc.RpcClient;
 import io.kupervisor.supervisord.rpc.RpcFault;
@@ -313,18 +314,9 @@ public final class Controller {
     }
 
     private static String namespec(String group, String name) {
-        return group.equals(name) ? name : group + ":" + name;
+        return Namespec.of(group, name).toString();
     }
 
-    /** {group, process}; process null for {@code g:} and {@code g:*}. */
-    private static String[] splitNamespec(String namespec) {
-        int colon = namespec.indexOf(':');
-        if (colon < 0) {
-            return new String[] {namespec, namespec};
-        }
-        String p = namespec.substring(colon + 1);
-        return new String[] {namespec.substring(0, colon), p.isEmpty() || p.equals("*") ? null : p};
-    }
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> structs(Object o) {
@@ -564,11 +556,11 @@ public final class Controller {
             matching = new ArrayList<>();
             for (String name : names) {
                 boolean bad = true;
-                String[] gp = splitNamespec(name);
+                Namespec gp = Namespec.parse(name);
                 for (Map<String, Object> info : all) {
-                    boolean matched = gp[0].equals(info.get("group"));
-                    if (gp[1] != null) {
-                        matched = matched && gp[1].equals(info.get("name"));
+                    boolean matched = gp.group().equals(info.get("group"));
+                    if (gp.process() != null) {
+                        matched = matched && gp.process().equals(info.get("name"));
                     }
                     if (matched) {
                         bad = false;
@@ -576,7 +568,7 @@ public final class Controller {
                     }
                 }
                 if (bad) {
-                    output(gp[1] == null ? gp[0] + ": ERROR (no such group)" : name + ": ERROR (no such process)");
+                    output(gp.process() == null ? gp.group() + ": ERROR (no such group)" : name + ": ERROR (no such process)");
                     exitstatus = STATUS_UNKNOWN;
                 }
             }
@@ -670,16 +662,16 @@ public final class Controller {
             return;
         }
         for (String name : names) {
-            String[] gp = splitNamespec(name);
-            if (gp[1] == null) {
+            Namespec gp = Namespec.parse(name);
+            if (gp.process() == null) {
                 try {
-                    for (Map<String, Object> r : structs(s.call("supervisor.startProcessGroup", gp[0]))) {
+                    for (Map<String, Object> r : structs(s.call("supervisor.startProcessGroup", gp.group()))) {
                         output(startResult(r));
                         setExitstatusFromFault(intOf(r.get("status")), Faults.ALREADY_STARTED);
                     }
                 } catch (RpcFault f) {
                     if (f.code() == Faults.BAD_NAME) {
-                        output(gp[0] + ": ERROR (no such group)");
+                        output(gp.group() + ": ERROR (no such group)");
                         exitstatus = INVALID_ARGS;
                     } else {
                         exitstatus = GENERIC;
@@ -689,9 +681,9 @@ public final class Controller {
             } else {
                 try {
                     s.call("supervisor.startProcess", name);
-                    output(namespec(gp[0], gp[1]) + ": started");
+                    output(namespec(gp.group(), gp.process()) + ": started");
                 } catch (RpcFault f) {
-                    output(startResult(faultResult(f, gp[0], gp[1])));
+                    output(startResult(faultResult(f, gp.group(), gp.process())));
                     setExitstatusFromFault(f.code(), Faults.ALREADY_STARTED);
                 }
             }
@@ -738,17 +730,17 @@ public final class Controller {
             return;
         }
         for (String name : names) {
-            String[] gp = splitNamespec(name);
-            if (gp[1] == null) {
+            Namespec gp = Namespec.parse(name);
+            if (gp.process() == null) {
                 try {
-                    for (Map<String, Object> r : structs(s.call("supervisor.stopProcessGroup", gp[0]))) {
+                    for (Map<String, Object> r : structs(s.call("supervisor.stopProcessGroup", gp.group()))) {
                         output(signalResult(r, "stopped"));
                         setExitstatusFromFault(intOf(r.get("status")), Faults.NOT_RUNNING);
                     }
                 } catch (RpcFault f) {
                     exitstatus = GENERIC;
                     if (f.code() == Faults.BAD_NAME) {
-                        output(gp[0] + ": ERROR (no such group)");
+                        output(gp.group() + ": ERROR (no such group)");
                     } else {
                         throw f;
                     }
@@ -756,9 +748,9 @@ public final class Controller {
             } else {
                 try {
                     s.call("supervisor.stopProcess", name);
-                    output(namespec(gp[0], gp[1]) + ": stopped");
+                    output(namespec(gp.group(), gp.process()) + ": stopped");
                 } catch (RpcFault f) {
-                    output(signalResult(faultResult(f, gp[0], gp[1]), "stopped"));
+                    output(signalResult(faultResult(f, gp.group(), gp.process()), "stopped"));
                     setExitstatusFromFault(f.code(), Faults.NOT_RUNNING);
                 }
             }
@@ -794,16 +786,16 @@ public final class Controller {
             return;
         }
         for (String name : names) {
-            String[] gp = splitNamespec(name);
-            if (gp[1] == null) {
+            Namespec gp = Namespec.parse(name);
+            if (gp.process() == null) {
                 try {
-                    for (Map<String, Object> r : structs(s.call("supervisor.signalProcessGroup", gp[0], sig))) {
+                    for (Map<String, Object> r : structs(s.call("supervisor.signalProcessGroup", gp.group(), sig))) {
                         output(signalResult(r, "signalled"));
                         setExitstatusFromFault(intOf(r.get("status")), null);
                     }
                 } catch (RpcFault f) {
                     if (f.code() == Faults.BAD_NAME) {
-                        output(gp[0] + ": ERROR (no such group)");
+                        output(gp.group() + ": ERROR (no such group)");
                         exitstatus = GENERIC;
                     } else {
                         throw f;
@@ -812,9 +804,9 @@ public final class Controller {
             } else {
                 try {
                     s.call("supervisor.signalProcess", name, sig);
-                    output(namespec(gp[0], gp[1]) + ": signalled");
+                    output(namespec(gp.group(), gp.process()) + ": signalled");
                 } catch (RpcFault f) {
-                    output(signalResult(faultResult(f, gp[0], gp[1]), "signalled"));
+                    output(signalResult(faultResult(f, gp.group(), gp.process()), "signalled"));
                     setExitstatusFromFault(f.code(), null);
                 }
             }
@@ -1136,12 +1128,12 @@ public final class Controller {
             return;
         }
         for (String name : names) {
-            String[] gp = splitNamespec(name);
+            Namespec gp = Namespec.parse(name);
             try {
                 s.call("supervisor.clearProcessLogs", name);
-                output(namespec(gp[0], gp[1] == null ? "None" : gp[1]) + ": cleared");
+                output(namespec(gp.group(), gp.process() == null ? "None" : gp.process()) + ": cleared");
             } catch (RpcFault f) {
-                Map<String, Object> r = faultResult(f, gp[0], gp[1] == null ? "None" : gp[1]);
+                Map<String, Object> r = faultResult(f, gp.group(), gp.process() == null ? "None" : gp.process());
                 output(clearResult(r));
                 setExitstatusFromFault(f.code(), null);
             }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kupervisor.api.v1alpha1.ProcessStatus;
 import io.kupervisor.api.v1alpha1.SupervisedProgram;
+import io.kupervisor.core.config.Namespec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -143,9 +144,9 @@ public final class SupervisorctlPlugin implements Callable<Integer> {
     }
 
     private static boolean matches(Line l, String name) {
-        if (name.endsWith(":*") || name.endsWith(":")) {
-            String g = name.substring(0, name.indexOf(':'));
-            return groupOf(l.program()).equals(g);
+        Namespec n = Namespec.parse(name);
+        if (n.isWholeGroup()) {
+            return groupOf(l.program()).equals(n.group());
         }
         return l.namespec().equals(name) || l.program().getMetadata().getName().equals(name);
     }

@@ -82,6 +82,7 @@ public final class ConfigLoader {
             if (!doc.hasSection("supervisord")) {
                 throw new Fault(".ini file does not include supervisord section", Origin.ofFile(configPath));
             }
+            refuseNulInSectionNames();
             SupervisordOptions supervisord = supervisordSection();
             List<RpcInterfaceConfig> rpc = rpcInterfaces();
             List<ProcessGroupConfig> groups = new ProcessSections(this).groups();
@@ -90,6 +91,23 @@ public final class ConfigLoader {
             KupervisorOptions kupervisor = kupervisorSection();
             return new SupervisorConfig(configPath, supervisord, groups, servers, rpc, included, warnings, kupervisor);
         }
+
+        /**
+         * A NUL byte in the name of a section supervisord reads ends in a traceback there (the
+         * name reaches a file name); refused with the section's place instead.
+         */
+        private void refuseNulInSectionNames() {
+            for (String section : doc.sections()) {
+                if (section.indexOf('\0') >= 0 && READ_PREFIXES.stream().anyMatch(section::startsWith)) {
+                    throw new Fault("embedded null byte in section name " + PyRepr.repr(section),
+                            Origin.ofSection(fileOf(section), section, doc.headerLine(section)));
+                }
+            }
+        }
+
+        private static final List<String> READ_PREFIXES = List.of("supervisord", "supervisorctl", "program:",
+                "group:", "eventlistener:", "fcgi-program:", "rpcinterface:", "unix_http_server", "inet_http_server",
+                "include", "kupervisor");
 
         // ---- files ----
 
@@ -324,6 +342,10 @@ public final class ConfigLoader {
                 return dflt;
             }
             String value = entry.get().value();
+            if (value.indexOf('\0') >= 0) {
+                // Python reads it, then fails with a traceback where the value reaches the OS
+                throw new Fault("embedded null byte in " + PyRepr.repr(value), origin(section, key));
+            }
             if (!expand || value.indexOf('%') < 0) {
                 return value; // nothing to expand: skip building the expansion table
             }

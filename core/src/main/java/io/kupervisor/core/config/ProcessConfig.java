@@ -48,6 +48,6 @@ public record ProcessConfig(
 
     /** supervisorctl's name for it: {@code name} alone when group and process share it, else {@code group:name}. */
     public String namespec() {
-        return groupName.equals(name) ? name : groupName + ":" + name;
+        return Namespec.of(groupName, name).toString();
     }
 }

@@ -33,6 +33,12 @@ final class ProcessSections {
             "REMOTE_COMMUNICATION", "SUPERVISOR_STATE_CHANGE", "SUPERVISOR_STATE_CHANGE_RUNNING",
             "SUPERVISOR_STATE_CHANGE_STOPPING", "TICK", "TICK_5", "TICK_60", "TICK_3600", "PROCESS_GROUP",
             "PROCESS_GROUP_ADDED", "PROCESS_GROUP_REMOVED");
+    /**
+     * The most processes one program may have. supervisord has no bound and runs out of memory
+     * somewhere around a million; each process costs the daemon pipes, logs and state, and a
+     * program of more than this many is a typo or a fork bomb.
+     */
+    static final int MAX_NUMPROCS = 10_000;
     static final String DEFAULT_RESULT_HANDLER = "supervisor.dispatchers:default_handler";
     private static final Pattern TCP_SOCKET = Pattern.compile("tcp://([^\\s:]+):(\\d+)");
 
@@ -332,6 +338,10 @@ final class ProcessSections {
             String processName = r.convert(section, "process_name", raw("process_name", "%(program_name)s"),
                     ValueTypes::processOrGroupName);
 
+            if (numprocs > MAX_NUMPROCS) {
+                throw new Fault("numprocs " + numprocs + " is more than kupervisor runs in one program (at most "
+                        + MAX_NUMPROCS + ")", r.origin(section, "numprocs"));
+            }
             if (numprocs > 1 && !processName.contains("%(process_num)")) {
                 throw new Fault("%(process_num) must be present within process_name when numprocs > 1",
                         r.origin(section, r.doc().get(section, "process_name").isPresent() ? "process_name" : "numprocs"));

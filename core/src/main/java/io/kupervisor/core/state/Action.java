@@ -43,11 +43,19 @@ public sealed interface Action {
         }
     }
 
-    /** A main-log line, with supervisord's exact text and level. */
-    record Log(LogLevel level, String message) implements Action {
+    /**
+     * A main-log line at supervisord's level: {@code message} is data, {@link #text()} supervisord's
+     * exact words ({@link LogMessage#text(LogMessage.Pids)} for a driver that names pids its own way).
+     */
+    record Log(LogLevel level, LogMessage message) implements Action {
         public Log {
             Objects.requireNonNull(level, "level");
             Objects.requireNonNull(message, "message");
+        }
+
+        /** supervisord's text of the line. */
+        public String text() {
+            return message.text();
         }
     }
 

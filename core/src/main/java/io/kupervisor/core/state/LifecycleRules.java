@@ -1,13 +1,15 @@
 package io.kupervisor.core.state;
 
 import io.kupervisor.core.config.AutoRestart;
+import io.kupervisor.core.config.ProcessConfig;
 
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * The lifecycle settings of one process ({@code [program:x]} keys), as the state machine needs them.
- * Built by callers from the config model or from a {@code SupervisedProgram} spec.
+ * Built from the config model by {@link #of(ProcessConfig)}, or from a {@code SupervisedProgram}
+ * spec by the api's resolver.
  *
  * @param name          the process name used in log lines ({@code spawned: 'name' with pid N});
  *                      supervisord uses the process name, not {@code group:name}
@@ -61,6 +63,16 @@ public record LifecycleRules(
             // supervisord rejects this combination at config time with the same words
             throw new IllegalArgumentException("Cannot set stopasgroup=true and killasgroup=false");
         }
+    }
+
+    /**
+     * The rules of a process of the config model. supervisord takes negative numbers as they come
+     * ({@code startsecs=-1} parses); they act as 0 in every rule, so they are 0 here.
+     */
+    public static LifecycleRules of(ProcessConfig c) {
+        return new LifecycleRules(c.name(), c.autostart(), Math.max(0, c.startsecs()), Math.max(0, c.startretries()),
+                c.autorestart(), Set.copyOf(c.exitcodes()), c.stopsignal(), Math.max(0, c.stopwaitsecs()),
+                c.stopasgroup(), c.killasgroup());
     }
 
     /**

@@ -150,7 +150,7 @@ public final class ProcessLifecycle {
                 return Outcome.FAILED;
             }
             if (state == ProcessState.STOPPING) {
-                log(LogLevel.WARN, "process '" + name + "' already running");
+                log(LogLevel.WARN, new LogMessage.AlreadyRunning(name));
                 return Outcome.STILL_STOPPING;
             }
             // STOPPED, EXITED, FATAL. The retry counter is left alone, as in supervisord: after
@@ -166,7 +166,7 @@ public final class ProcessLifecycle {
             spawnPending = false;
             pid = newPid;
             startedAt = now;
-            log(LogLevel.INFO, "spawned: '" + name + "' with pid " + newPid);
+            log(LogLevel.INFO, new LogMessage.Spawned(name, newPid));
             if (state == ProcessState.STOPPING) {
                 // a stop was requested while the spawn was in flight: stop it now
                 sendStopSignal();
@@ -186,7 +186,7 @@ public final class ProcessLifecycle {
             }
             spawnPending = false;
             spawnerr = msg;
-            log(LogLevel.INFO, "spawnerr: " + msg);
+            log(LogLevel.INFO, new LogMessage.SpawnError(name, msg));
             if (state == ProcessState.STOPPING) {
                 // the in-flight spawn was cancelled by a stop: nothing runs
                 killing = false;
@@ -205,7 +205,6 @@ public final class ProcessLifecycle {
                 return Outcome.IGNORED;
             }
             stoppedAt = now;
-            String how = status.describe();
             boolean expected = rules.isExpected(status);
 
             if (killing) {
@@ -215,14 +214,14 @@ public final class ProcessLifecycle {
                 lastStopReport = null;
                 exitStatus = status;
                 changeState(ProcessState.STOPPED, true);
-                log(expected ? LogLevel.INFO : LogLevel.WARN, "stopped: " + name + " (" + how + ")");
+                log(expected ? LogLevel.INFO : LogLevel.WARN, new LogMessage.Stopped(name, status));
                 pid = 0;
             } else if (state == ProcessState.STARTING && exitedWithinStartsecs()) {
                 // STARTING -> BACKOFF whatever the exit code
                 exitStatus = null;
                 spawnerr = EXITED_TOO_QUICKLY;
                 changeState(ProcessState.BACKOFF, true);
-                log(LogLevel.WARN, "exited: " + name + " (" + how + "; not expected)");
+                log(LogLevel.WARN, new LogMessage.Exited(name, status, false));
                 pid = 0;
                 giveUpIfExhausted();
             } else if (state == ProcessState.STARTING || state == ProcessState.RUNNING) {
@@ -236,18 +235,18 @@ public final class ProcessLifecycle {
                 }
                 if (expected) {
                     changeState(ProcessState.EXITED, true);
-                    log(LogLevel.INFO, "exited: " + name + " (" + how + "; expected)");
+                    log(LogLevel.INFO, new LogMessage.Exited(name, status, true));
                 } else {
                     spawnerr = "Bad exit code " + status.code();
                     changeState(ProcessState.EXITED, false);
-                    log(LogLevel.WARN, "exited: " + name + " (" + how + "; not expected)");
+                    log(LogLevel.WARN, new LogMessage.Exited(name, status, false));
                 }
                 pid = 0;
                 autorestart();
             } else {
                 // UNKNOWN (a signal could not be sent): supervisord has no rule; stay UNKNOWN
                 exitStatus = status;
-                log(LogLevel.WARN, "exited: " + name + " (" + how + "; not expected)");
+                log(LogLevel.WARN, new LogMessage.Exited(name, status, false));
                 pid = 0;
             }
             return Outcome.ACCEPTED;
@@ -263,7 +262,7 @@ public final class ProcessLifecycle {
                 return Outcome.NOT_RUNNING;
             }
             if (state == ProcessState.BACKOFF) {
-                log(LogLevel.DEBUG, "Attempted to kill " + name + ", which is in BACKOFF state.");
+                log(LogLevel.DEBUG, new LogMessage.StopInBackoff(name));
                 delay = null;
                 changeState(ProcessState.STOPPED, true);
                 return Outcome.ACCEPTED;
@@ -277,11 +276,10 @@ public final class ProcessLifecycle {
                 return Outcome.NOT_RUNNING;
             }
             if (pid == 0) {
-                log(LogLevel.DEBUG, "attempted to send " + name + " sig " + Signals.name(sig)
-                        + " but it wasn't running");
+                log(LogLevel.DEBUG, new LogMessage.SignalNotRunning(name, sig));
                 return Outcome.FAILED;
             }
-            log(LogLevel.DEBUG, "sending " + name + " (pid " + pid + ") sig " + Signals.name(sig));
+            log(LogLevel.DEBUG, new LogMessage.SendingSignal(name, pid, sig));
             actions.add(new SendSignal(sig, false));
             return Outcome.ACCEPTED;
         }
@@ -304,7 +302,7 @@ public final class ProcessLifecycle {
                     boolean acted = false;
                     if (lastStopReport != null
                             && now.isAfter(lastStopReport.plus(ProcessSnapshot.STOP_REPORT_INTERVAL))) {
-                        log(LogLevel.INFO, "waiting for " + name + " to stop");
+                        log(LogLevel.INFO, new LogMessage.WaitingToStop(name));
                         lastStopReport = now;
                         acted = true;
                     }
@@ -353,11 +351,7 @@ public final class ProcessLifecycle {
             if (!state.isSignallable() || pid == 0) {
                 return Outcome.IGNORED;
             }
-            if (killing) {
-                log(LogLevel.CRITICAL, "unknown problem killing " + name + " (" + pid + "):" + reason);
-            } else {
-                log(LogLevel.CRITICAL, "unknown problem sending sig " + name + " (" + pid + "):" + reason);
-            }
+            log(LogLevel.CRITICAL, new LogMessage.SignalFailed(name, pid, killing, reason));
             changeState(ProcessState.UNKNOWN, true);
             killing = false;
             delay = null;
@@ -385,15 +379,14 @@ public final class ProcessLifecycle {
             delay = null;
             backoff = 0;
             changeState(ProcessState.RUNNING, true);
-            log(LogLevel.INFO, "success: " + name + " entered RUNNING state, process has stayed up for > than "
-                    + rules.startsecs() + " seconds (startsecs)");
+            log(LogLevel.INFO, new LogMessage.Success(name, rules.startsecs()));
         }
 
         /** Right after entering BACKOFF: FATAL once the retries are used up. */
         private void giveUpIfExhausted() {
             if (backoff > rules.startretries()) {
                 giveUp();
-                log(LogLevel.INFO, "gave up: " + name + " entered FATAL state, too many start retries too quickly");
+                log(LogLevel.INFO, new LogMessage.GaveUp(name));
             }
         }
 
@@ -443,14 +436,13 @@ public final class ProcessLifecycle {
                 sendStopSignal();
             }
             if (report) {
-                log(LogLevel.INFO, "waiting for " + name + " to stop");
+                log(LogLevel.INFO, new LogMessage.WaitingToStop(name));
                 lastStopReport = now;
             }
         }
 
         private void sendStopSignal() {
-            log(LogLevel.DEBUG, "killing " + name + " (pid " + pid + ") "
-                    + (rules.stopasgroup() ? "process group " : "") + "with signal " + Signals.name(rules.stopSignal()));
+            log(LogLevel.DEBUG, new LogMessage.Killing(name, pid, rules.stopSignal(), rules.stopasgroup()));
             killing = true;
             delay = now.plusSeconds(rules.stopwaitsecs());
             changeState(ProcessState.STOPPING, true);
@@ -466,9 +458,8 @@ public final class ProcessLifecycle {
             if (pid == 0) {
                 return; // spawn still in flight; nothing to kill yet
             }
-            log(LogLevel.WARN, "killing '" + name + "' (" + pid + ") with SIGKILL");
-            log(LogLevel.DEBUG, "killing " + name + " (pid " + pid + ") "
-                    + (rules.killasgroup() ? "process group " : "") + "with signal SIGKILL");
+            log(LogLevel.WARN, new LogMessage.KillingWithSigkill(name, pid));
+            log(LogLevel.DEBUG, new LogMessage.Killing(name, pid, Signals.SIGKILL, rules.killasgroup()));
             actions.add(new Kill(rules.killasgroup()));
         }
 
@@ -485,7 +476,7 @@ public final class ProcessLifecycle {
             state = to;
         }
 
-        private void log(LogLevel level, String message) {
+        private void log(LogLevel level, LogMessage message) {
             actions.add(new Log(level, message));
         }
     }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * {@link ProcessLifecycle#apply}. Thread-safe (events are applied one at a time); knows nothing of
  * processes, pods, threads or clocks: the driver passes the time with every event.
  */
-public final class ProcessStateMachine {
+public final class ProcessStateMachine implements ProcessDriver.Machine {
     private final LifecycleRules rules;
     private ProcessSnapshot snapshot;
 
@@ -24,6 +24,7 @@ public final class ProcessStateMachine {
     }
 
     /** Applies {@code event} observed at {@code now}; the driver performs the returned actions in order. */
+    @Override
     public synchronized Transition handle(ProcessEvent event, Instant now) {
         Transition t = ProcessLifecycle.apply(rules, snapshot, event, now);
         snapshot = t.after();

@@ -10,6 +10,8 @@
  * threads or clocks. {@link io.kupervisor.core.state.ProcessStateMachine} holds one process's snapshot.
  *
  * <h2>Driver contract</h2>
+ * {@link io.kupervisor.core.state.ProcessDriver} is this contract's loop, which every driver uses; the
+ * driver supplies what each action does in its world.
  * <ol>
  * <li>Feed every event with the current time; perform the returned actions in order. Events that
  *     the actions cause (the result of a {@code Spawn}) are fed after the whole list was performed.</li>
@@ -24,7 +26,8 @@
  *     After a restore, ask {@link io.kupervisor.core.state.ProcessSnapshot#nextDeadline()}.</li>
  * <li>{@code StateChanged} carries what supervisord's PROCESS_STATE events carry (from, to,
  *     expected, pid, tries): emit events / Kubernetes Events from it; {@code Log} lines are the main
- *     log's exact texts and levels.</li>
+ *     log's lines as data ({@link io.kupervisor.core.state.LogMessage}) with supervisord's levels
+ *     and exact texts.</li>
  * </ol>
  *
  * <h2>Rules kept from supervisord 4.2.5</h2>

@@ -97,4 +97,64 @@ class ErrorLocationTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("could not find config file " + dir.resolve("nope.conf"));
     }
+
+    @Test
+    void aNulByteInACommandIsRefusedAtItsKey() throws IOException {
+        ConfigException e = refuse("[supervisord]\n\n[program:c]\ncommand=/bin/sle\0ep 100\n", Map.of());
+        assertThat(e).isNotNull();
+        assertThat(e.supervisordMessage()).isEqualTo(
+                "embedded null byte in '/bin/sle\\x00ep 100' in section 'program:c' (file: '"
+                        + dir.resolve("supervisord.conf") + "')");
+        assertThat(e.origin().key()).isEqualTo("command");
+        assertThat(e.origin().line()).isEqualTo(4);
+    }
+
+    @Test
+    void aNulByteInADirectoryOrEnvironmentIsRefused() throws IOException {
+        ConfigException dirErr = refuse("[supervisord]\n[program:c]\ncommand=/bin/true\ndirectory=/tm\0p\n", Map.of());
+        assertThat(dirErr.origin().key()).isEqualTo("directory");
+        ConfigException envErr = refuse("[supervisord]\n[program:c]\ncommand=/bin/true\nenvironment=A=\"x\0y\"\n",
+                Map.of());
+        assertThat(envErr.origin().key()).isEqualTo("environment");
+        assertThat(envErr.supervisordMessage()).startsWith("embedded null byte in ");
+    }
+
+    @Test
+    void aNulByteInASectionNameIsRefusedAtItsHeader() throws IOException {
+        ConfigException e = refuse("[supervisord]\n\n[program:a\0b]\ncommand=/bin/sleep 100\n", Map.of());
+        assertThat(e).isNotNull();
+        assertThat(e.supervisordMessage()).isEqualTo("embedded null byte in section name 'program:a\\x00b'");
+        assertThat(e.origin().section()).isEqualTo("program:a\0b");
+        assertThat(e.origin().line()).isEqualTo(3);
+    }
+
+    @Test
+    void aNulByteWhereSupervisordNeverLooksIsLeftAlone() throws IOException {
+        // a comment, and a section supervisord does not read
+        ConfigException e = refuse("[supervisord]\n; a\0b\n[notes\0]\nx=1\n[program:a]\ncommand=/bin/true\n", Map.of());
+        assertThat(e).isNull();
+    }
+
+    @Test
+    void numprocsBeyondTheBoundIsRefusedBeforeAnythingIsBuilt() throws IOException {
+        ConfigException e = refuse("""
+                [supervisord]
+                [program:d]
+                command=/bin/true
+                process_name=%(process_num)s
+                numprocs=1000000
+                """, Map.of());
+        assertThat(e).isNotNull();
+        assertThat(e.supervisordMessage()).startsWith(
+                "numprocs 1000000 is more than kupervisor runs in one program (at most 10000) in section 'program:d'");
+        assertThat(e.origin().key()).isEqualTo("numprocs");
+        assertThat(e.origin().line()).isEqualTo(5);
+        assertThat(refuse("""
+                [supervisord]
+                [program:d]
+                command=/bin/true
+                process_name=%(process_num)s
+                numprocs=10000
+                """, Map.of())).isNull();
+    }
 }

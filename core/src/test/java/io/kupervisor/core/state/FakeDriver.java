@@ -1,14 +1,15 @@
 package io.kupervisor.core.state;
 
+import io.kupervisor.core.config.LogLevel;
+
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -86,45 +87,72 @@ final class FakeDriver {
     final List<Duration> spawnTimes = new ArrayList<>();
     final List<Signal> signals = new ArrayList<>();
     final List<Transition> transitions = new ArrayList<>();
-    private final Deque<ProcessEvent> followUps = new ArrayDeque<>();
 
     FakeDriver(LifecycleRules rules, IntFunction<Proc> program) {
         this.machine = new ProcessStateMachine(rules);
         this.program = program;
     }
 
-    /** Feeds an event now, then any follow-up events the actions caused (spawn results). */
+    /** Feeds an event now, then any follow-up events the actions caused (spawn results), through core's driver. */
     Transition send(ProcessEvent event) {
-        Transition first = apply(event);
-        while (!followUps.isEmpty()) {
-            apply(followUps.poll());
-        }
-        return first;
+        return ProcessDriver.feed(this::record, effects, event, now);
     }
 
-    private Transition apply(ProcessEvent event) {
-        Transition t = machine.handle(event, now);
+    private Transition record(ProcessEvent event, Instant at) {
+        Transition t = machine.handle(event, at);
         transitions.add(t);
-        for (Action a : t.actions()) {
-            switch (a) {
-                case Action.Spawn s -> spawn();
-                case Action.CancelSpawn c -> throw new AssertionError("spawns are synchronous here");
-                case Action.SendSignal s -> signal(s.signal(), s.toGroup());
-                case Action.Kill k -> signal(Signals.SIGKILL, k.toGroup());
-                case Action.ScheduleTimer st -> timerAt = st.at();
-                case Action.Log l -> log.add(offset(now) + " " + l.level().code() + " " + l.message());
-                case Action.StateChanged sc -> changes.add(sc);
-            }
-        }
         return t;
     }
 
-    private void spawn() {
+    private final ProcessDriver.Effects effects = new ProcessDriver.Effects() {
+        @Override
+        public Optional<ProcessEvent> spawn() {
+            return Optional.of(FakeDriver.this.spawn());
+        }
+
+        @Override
+        public Optional<ProcessEvent> cancelSpawn() {
+            throw new AssertionError("spawns are synchronous here");
+        }
+
+        @Override
+        public Optional<ProcessEvent> signal(int signal, boolean toGroup) {
+            FakeDriver.this.signal(signal, toGroup);
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<ProcessEvent> kill(boolean toGroup) {
+            FakeDriver.this.signal(Signals.SIGKILL, toGroup);
+            return Optional.empty();
+        }
+
+        @Override
+        public void scheduleTimer(Instant at) {
+            timerAt = at;
+        }
+
+        @Override
+        public void log(LogLevel level, LogMessage message) {
+            log.add(offset(now) + " " + level.code() + " " + message.text());
+        }
+
+        @Override
+        public void stateChanged(Action.StateChanged change) {
+            changes.add(change);
+        }
+
+        @Override
+        public Instant now() {
+            return now;
+        }
+    };
+
+    private ProcessEvent spawn() {
         proc = program.apply(attempts++);
         spawnTimes.add(Duration.between(T0, now));
         if (proc.spawnerr != null) {
-            followUps.add(new ProcessEvent.SpawnFailed(proc.spawnerr));
-            return;
+            return new ProcessEvent.SpawnFailed(proc.spawnerr);
         }
         pid = nextPid++;
         if (proc.lifetime != null) {
@@ -134,7 +162,7 @@ final class FakeDriver {
             exitAt = null;
             exitStatus = null;
         }
-        followUps.add(new ProcessEvent.Spawned(pid));
+        return new ProcessEvent.Spawned(pid);
     }
 
     private void signal(int sig, boolean toGroup) {

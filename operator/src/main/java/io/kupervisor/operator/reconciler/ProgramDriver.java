@@ -12,7 +12,9 @@ import io.kupervisor.core.config.LogLevel;
 import io.kupervisor.core.state.Action;
 import io.kupervisor.core.state.ExitStatus;
 import io.kupervisor.core.state.LifecycleRules;
+import io.kupervisor.core.state.LogMessage;
 import io.kupervisor.core.state.Outcome;
+import io.kupervisor.core.state.ProcessDriver;
 import io.kupervisor.core.state.ProcessEvent;
 import io.kupervisor.core.state.ProcessLifecycle;
 import io.kupervisor.core.state.ProcessSnapshot;
@@ -39,10 +41,10 @@ import java.util.Optional;
  * One reconcile of one program: the driver of the core state machine for pods. It turns what the
  * pods say into events (container running: Spawned; terminated: Exited; cannot start: SpawnFailed),
  * adds the timers that are due and the commands the resource expresses (run state, restart
- * annotation, changed spec), feeds them to {@link ProcessLifecycle} and performs the actions it
- * returns (Spawn: create a pod; stop signal: delete with grace stopwaitsecs, which the pod's init
- * passes on as the stopsignal; SIGKILL: the kubelet's own at the end of that grace, never a force
- * delete; Log: an Event). It never decides a transition itself.
+ * annotation, changed spec), feeds them to {@link ProcessLifecycle} through core's {@link ProcessDriver}
+ * and performs the actions it returns (Spawn: create a pod; stop signal: delete with grace
+ * stopwaitsecs, which the pod's init passes on as the stopsignal; SIGKILL: the kubelet's own at the
+ * end of that grace, never a force delete; Log: an Event). It never decides a transition itself.
  *
  * <p>Around the state machine it adds what a cluster needs and supervisord never met: pod
  * creations the cluster refuses for now are retried with a growing delay (no start retry spent);
@@ -399,39 +401,73 @@ final class ProgramDriver {
     // ---- the state machine and its actions ----
 
     private Outcome feed(ProcessEntry e, ProcessEvent event, Instant at) {
-        Transition t = ProcessLifecycle.apply(e.rules, e.snapshot, event, at);
-        e.snapshot = t.after();
-        List<ProcessEvent> answers = new ArrayList<>();
-        for (Action a : t.actions()) {
-            perform(e, t, a, at, answers);
-        }
-        for (ProcessEvent answer : answers) {
-            feed(e, answer, at);
-        }
-        return t.outcome();
+        // the entry holds the snapshot: each transition is written back before its actions run
+        ProcessDriver.Machine machine = (ev, t) -> {
+            Transition tr = ProcessLifecycle.apply(e.rules, e.snapshot, ev, t);
+            e.snapshot = tr.after();
+            return tr;
+        };
+        return ProcessDriver.feed(machine, new PodEffects(e, at), event, at).outcome();
     }
 
-    private void perform(ProcessEntry e, Transition t, Action action, Instant at, List<ProcessEvent> answers) {
-        switch (action) {
-            case Action.Spawn s -> spawnPod(e, at).ifPresent(answers::add);
-            case Action.CancelSpawn c -> {
-                Pod pod = pod(e.name, e.spawns);
-                PodObservation o = pod == null ? PodObservation.NOTHING : PodObservation.of(pod, argv0(e));
-                if (o.startedAt().isPresent()) {
-                    answers.add(new ProcessEvent.Spawned(e.spawns));
-                } else {
-                    deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.spawns), 1);
-                    e.respawnAt = null;
-                    answers.add(new ProcessEvent.SpawnFailed("spawn cancelled: stopped before its container started"));
-                }
+    /** What the state machine's actions are for pods; answers are fed at the same instant. */
+    private final class PodEffects implements ProcessDriver.Effects {
+        private final ProcessEntry e;
+        private final Instant at;
+
+        PodEffects(ProcessEntry e, Instant at) {
+            this.e = e;
+            this.at = at;
+        }
+
+        @Override
+        public Optional<ProcessEvent> spawn() {
+            return spawnPod(e, at);
+        }
+
+        @Override
+        public Optional<ProcessEvent> cancelSpawn() {
+            Pod pod = pod(e.name, e.spawns);
+            PodObservation o = pod == null ? PodObservation.NOTHING : PodObservation.of(pod, argv0(e));
+            if (o.startedAt().isPresent()) {
+                return Optional.of(new ProcessEvent.Spawned(e.spawns));
             }
-            case Action.SendSignal s -> signalPod(e, s.signal()).ifPresent(answers::add);
-            case Action.Kill k -> signalPod(e, Signals.SIGKILL).ifPresent(answers::add);
-            case Action.ScheduleTimer st -> {
-                // the wake-up is computed from every snapshot's next deadline at the end
-            }
-            case Action.Log l -> deps.events().record(program, l.level(), withPods(l.message(), e, t), now);
-            case Action.StateChanged sc -> deps.metrics().transition(sc.to());
+            // never a grace of 0: the kubelet may be starting the container
+            deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.spawns), 1);
+            e.respawnAt = null;
+            return Optional.of(new ProcessEvent.SpawnFailed("spawn cancelled: stopped before its container started"));
+        }
+
+        @Override
+        public Optional<ProcessEvent> signal(int signal, boolean toGroup) {
+            return signalPod(e, signal);
+        }
+
+        @Override
+        public Optional<ProcessEvent> kill(boolean toGroup) {
+            return signalPod(e, Signals.SIGKILL);
+        }
+
+        @Override
+        public void scheduleTimer(Instant when) {
+            // the wake-up is computed from every snapshot's next deadline at the end
+        }
+
+        @Override
+        public void log(LogLevel level, LogMessage message) {
+            // supervisord's lines name a pid; here a pod is the pid: spawned: 'x' with pod x-7x2kq
+            deps.events().record(program, level,
+                    message.text(new LogMessage.Pids("pod", pid -> PodNames.podName(uid(), e.name, pid))), now);
+        }
+
+        @Override
+        public void stateChanged(Action.StateChanged change) {
+            deps.metrics().transition(change.to());
+        }
+
+        @Override
+        public Instant now() {
+            return at;
         }
     }
 
@@ -526,20 +562,6 @@ final class ProgramDriver {
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * supervisord's lines name a pid; here a pod is the pid: {@code spawned: 'x' with pod x-7x2kq}.
-     */
-    private String withPods(String message, ProcessEntry e, Transition t) {
-        long pid = t.after().pid() != 0 ? t.after().pid() : t.before().pid();
-        if (pid == 0) {
-            return message;
-        }
-        String pod = PodNames.podName(uid(), e.name, pid);
-        return message.replace("with pid " + pid, "with pod " + pod)
-                .replace("(pid " + pid + ")", "(pod " + pod + ")")
-                .replace("(" + pid + ")", "(" + pod + ")");
     }
 
     // ---- pods ----

@@ -7,11 +7,13 @@ import io.kupervisor.core.config.ProcessConfig;
 import io.kupervisor.core.state.Action;
 import io.kupervisor.core.state.ExitStatus;
 import io.kupervisor.core.state.LifecycleRules;
-import io.kupervisor.core.state.Outcome;
+import io.kupervisor.core.state.LogMessage;
+import io.kupervisor.core.state.ProcessDriver;
 import io.kupervisor.core.state.ProcessEvent;
 import io.kupervisor.core.state.ProcessSnapshot;
 import io.kupervisor.core.state.ProcessState;
 import io.kupervisor.core.state.ProcessStateMachine;
+import io.kupervisor.core.state.Signals;
 import io.kupervisor.core.state.Transition;
 import io.kupervisor.supervisord.io.OutputPump;
 import io.kupervisor.supervisord.log.AnsiStripper;
@@ -28,10 +30,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -53,16 +55,9 @@ public final class Subprocess {
     public Subprocess(ProcessConfig config, Daemon daemon) {
         this.config = config;
         this.daemon = daemon;
-        this.machine = new ProcessStateMachine(rules(config));
+        this.machine = new ProcessStateMachine(LifecycleRules.of(config));
         this.stdoutPath = logPath(config.stdout().logfile(), "stdout");
         this.stderrPath = config.redirectStderr() ? null : logPath(config.stderr().logfile(), "stderr");
-    }
-
-    static LifecycleRules rules(ProcessConfig c) {
-        // supervisord takes negative numbers as they come; they act as 0 in every rule
-        return new LifecycleRules(c.name(), c.autostart(), Math.max(0, c.startsecs()), Math.max(0, c.startretries()),
-                c.autorestart(), new HashSet<>(c.exitcodes()), c.stopsignal(), Math.max(0, c.stopwaitsecs()),
-                c.stopasgroup(), c.killasgroup());
     }
 
     /** AUTO logs get their name when the group is added, as in supervisord. */
@@ -117,34 +112,52 @@ public final class Subprocess {
 
     /** Feeds one event to the state machine and carries out what it asks for. */
     public Transition handle(ProcessEvent event) {
-        Transition t = machine.handle(event, daemon.now());
-        perform(t);
-        return t;
+        return ProcessDriver.feed(machine, effects, event, daemon.now());
     }
 
-    private void perform(Transition t) {
-        ProcessEvent answer = null;
-        for (Action action : t.actions()) {
-            switch (action) {
-                case Action.Spawn s -> answer = spawn();
-                case Action.CancelSpawn c -> {
-                    // spawns are synchronous here: nothing is ever in flight
-                }
-                case Action.SendSignal s -> answer = orFirst(answer, signal(s.signal(), s.toGroup()));
-                case Action.Kill k -> answer = orFirst(answer, signal(9, k.toGroup()));
-                case Action.ScheduleTimer st -> scheduleTimer(st.at());
-                case Action.Log l -> daemon.log(l.level(), l.message());
-                case Action.StateChanged sc -> daemon.stateChanged(this, sc);
-            }
+    /** The state machine's actions done with a real process; answers come at once (spawns are synchronous). */
+    private final ProcessDriver.Effects effects = new ProcessDriver.Effects() {
+        @Override
+        public Optional<ProcessEvent> spawn() {
+            return Optional.of(Subprocess.this.spawn());
         }
-        if (answer != null) {
-            handle(answer);
-        }
-    }
 
-    private static ProcessEvent orFirst(ProcessEvent first, ProcessEvent next) {
-        return first != null ? first : next;
-    }
+        @Override
+        public Optional<ProcessEvent> cancelSpawn() {
+            // spawns are synchronous here: nothing is ever in flight, so the machine never asks
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<ProcessEvent> signal(int signal, boolean toGroup) {
+            return Optional.ofNullable(Subprocess.this.signal(signal, toGroup));
+        }
+
+        @Override
+        public Optional<ProcessEvent> kill(boolean toGroup) {
+            return Optional.ofNullable(Subprocess.this.signal(Signals.SIGKILL, toGroup));
+        }
+
+        @Override
+        public void scheduleTimer(Instant at) {
+            Subprocess.this.scheduleTimer(at);
+        }
+
+        @Override
+        public void log(LogLevel level, LogMessage message) {
+            daemon.log(level, message.text());
+        }
+
+        @Override
+        public void stateChanged(Action.StateChanged change) {
+            daemon.stateChanged(Subprocess.this, change);
+        }
+
+        @Override
+        public Instant now() {
+            return daemon.now();
+        }
+    };
 
     private void scheduleTimer(Instant at) {
         if (timer != null) {
@@ -320,8 +333,10 @@ public final class Subprocess {
             throws IOException {
         ChannelLog log = path == null
                 ? ChannelLog.discard()
+                // AUTO logs are private (mkstemp's 0600) unless named for a log sidecar, which runs
+                // as another user than the programs: then they are created like any named log
                 : RotatingFileLog.open(path, settings.logfileMaxbytes(), settings.logfileBackups(),
-                        settings.logfile() instanceof LogFile.Auto);
+                        settings.logfile() instanceof LogFile.Auto && !daemon.stableAutoLogs());
         if (daemon.mirror() != null) {
             log = new MirroringLog(log, daemon.mirror(), config.name(), channel);
         }
@@ -434,10 +449,6 @@ public final class Subprocess {
     @Override
     public String toString() {
         return namespec() + " " + state();
-    }
-
-    static Outcome outcomeOf(Transition t) {
-        return t.outcome();
     }
 
     // ==== control plane (issue 5): what the XML-RPC interface needs; loop thread only ====

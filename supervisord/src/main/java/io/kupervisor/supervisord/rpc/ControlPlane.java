@@ -1,6 +1,7 @@
 package io.kupervisor.supervisord.rpc;
 
 import io.kupervisor.core.config.LogLevel;
+import io.kupervisor.core.config.Namespec;
 import io.kupervisor.core.config.RpcInterfaceConfig;
 import io.kupervisor.core.config.ServerConfig;
 import io.kupervisor.core.config.SupervisorConfig;
@@ -342,9 +343,9 @@ public final class ControlPlane implements AutoCloseable {
         Path file;
         try {
             file = sup.call(() -> {
-                String[] gp = SupervisorNamespace.splitNamespec(name);
-                ProcessGroup g = sup.group(gp[0]);
-                Subprocess p = g == null || gp[1] == null ? null : g.process(gp[1]);
+                Namespec gp = Namespec.parse(name);
+                ProcessGroup g = sup.group(gp.group());
+                Subprocess p = g == null || gp.process() == null ? null : g.process(gp.process());
                 if (p == null) {
                     return null;
                 }

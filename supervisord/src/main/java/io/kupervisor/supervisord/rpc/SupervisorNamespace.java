@@ -3,6 +3,7 @@ package io.kupervisor.supervisord.rpc;
 import io.kupervisor.core.config.ConfigException;
 import io.kupervisor.core.config.LogFile;
 import io.kupervisor.core.config.LogSettings;
+import io.kupervisor.core.config.Namespec;
 import io.kupervisor.core.config.ProcessConfig;
 import io.kupervisor.core.config.ProcessGroupConfig;
 import io.kupervisor.core.state.Outcome;
@@ -188,30 +189,21 @@ final class SupervisorNamespace {
         }
     }
 
-    /** supervisord's {@code split_namespec}: {group, process}, process null for {@code g:} and {@code g:*}. */
-    static String[] splitNamespec(String namespec) {
-        int colon = namespec.indexOf(':');
-        if (colon < 0) {
-            return new String[] {namespec, namespec};
-        }
-        String process = namespec.substring(colon + 1);
-        return new String[] {namespec.substring(0, colon), process.isEmpty() || process.equals("*") ? null : process};
-    }
 
     private record Target(ProcessGroup group, Subprocess process) {
     }
 
     /** {@code _getGroupAndProcess}: BAD_NAME with the name as given. */
     private Target groupAndProcess(String name) {
-        String[] gp = splitNamespec(name);
-        ProcessGroup g = sup.group(gp[0]);
+        Namespec gp = Namespec.parse(name);
+        ProcessGroup g = sup.group(gp.group());
         if (g == null) {
             throw RpcFault.of(Faults.BAD_NAME, name);
         }
-        if (gp[1] == null) {
+        if (gp.process() == null) {
             return new Target(g, null);
         }
-        Subprocess p = g.process(gp[1]);
+        Subprocess p = g.process(gp.process());
         if (p == null) {
             throw RpcFault.of(Faults.BAD_NAME, name);
         }
@@ -399,7 +391,7 @@ final class SupervisorNamespace {
         update();
         Target t = groupAndProcess(name);
         if (t.process() == null) {
-            return startProcessGroup(splitNamespec(name)[0], wait);
+            return startProcessGroup(Namespec.parse(name).group(), wait);
         }
         Subprocess p = t.process();
         ProcessConfig c = p.config();
@@ -456,7 +448,7 @@ final class SupervisorNamespace {
         update();
         Target t = groupAndProcess(name);
         if (t.process() == null) {
-            return stopProcessGroup(splitNamespec(name)[0], wait);
+            return stopProcessGroup(Namespec.parse(name).group(), wait);
         }
         Subprocess p = t.process();
         if (!p.state().isRunning()) {
@@ -516,7 +508,7 @@ final class SupervisorNamespace {
         update();
         Target t = groupAndProcess(name);
         if (t.process() == null) {
-            return signalProcessGroup(splitNamespec(name)[0], signal);
+            return signalProcessGroup(Namespec.parse(name).group(), signal);
         }
         Subprocess p = t.process();
         int sig;

@@ -1,6 +1,7 @@
 package io.kupervisor.supervisord.web;
 
 import io.kupervisor.core.config.LogLevel;
+import io.kupervisor.core.config.Namespec;
 import io.kupervisor.supervisord.Supervisor;
 import io.kupervisor.supervisord.process.ProcessGroup;
 import io.kupervisor.supervisord.process.Subprocess;
@@ -348,21 +349,12 @@ public final class WebPage implements AutoCloseable {
         return c;
     }
 
-    /** supervisord's {@code split_namespec}: {group, process}, process null for {@code g:} and {@code g:*}. */
-    static String[] splitNamespec(String namespec) {
-        int colon = namespec.indexOf(':');
-        if (colon < 0) {
-            return new String[] {namespec, namespec};
-        }
-        String process = namespec.substring(colon + 1);
-        return new String[] {namespec.substring(0, colon), process.isEmpty() || process.equals("*") ? null : process};
-    }
 
     /** The process a namespec names, or null. Loop thread. */
     private Subprocess find(String namespec) {
-        String[] gp = splitNamespec(namespec);
-        ProcessGroup g = sup.group(gp[0]);
-        return g == null || gp[1] == null ? null : g.process(gp[1]);
+        Namespec gp = Namespec.parse(namespec);
+        ProcessGroup g = sup.group(gp.group());
+        return g == null || gp.process() == null ? null : g.process(gp.process());
     }
 
     private boolean exists(String namespec) throws IOException {
