@@ -120,6 +120,12 @@ final class Cluster {
         return p.getStatus().processes.stream().filter(s -> process.equals(s.name)).findFirst().orElse(null);
     }
 
+    /** The program's ready count (2/3), or null before its first status. */
+    String ready(String program) {
+        SupervisedProgram p = get(program);
+        return p == null || p.getStatus() == null ? null : p.getStatus().ready;
+    }
+
     String state(String program, String process) {
         ProcessStatus s = process(program, process);
         return s == null ? null : s.state;

@@ -97,7 +97,7 @@ class ClusterFailuresTest {
             long next = spawn + 1;
             await().atMost(WAIT).until(() -> {
                 ProcessStatus p = cluster.process("loop", "loop");
-                return p.spawns == next;
+                return p != null && p.spawns == next;
             });
         }
         ProcessStatus p = cluster.process("loop", "loop");

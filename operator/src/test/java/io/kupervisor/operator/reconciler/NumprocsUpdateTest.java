@@ -74,7 +74,7 @@ class NumprocsUpdateTest {
         for (Pod p : List.of(p0, p1, p2)) {
             cluster.running(p, Instant.now().minusSeconds(5));
         }
-        await().atMost(WAIT).until(() -> "3/3".equals(cluster.get("w").getStatus().ready));
+        await().atMost(WAIT).until(() -> "3/3".equals(cluster.ready("w")));
         SupervisedProgramStatus status = cluster.get("w").getStatus();
         assertThat(status.state).isEqualTo("RUNNING");
         assertThat(status.description).isEqualTo("3/3 RUNNING");
@@ -89,7 +89,7 @@ class NumprocsUpdateTest {
         Pod b = cluster.awaitPod("u", "u_01", 1, WAIT);
         cluster.running(a, Instant.now().minusSeconds(5));
         cluster.running(b, Instant.now().minusSeconds(5));
-        await().atMost(WAIT).until(() -> "2/2".equals(cluster.get("u").getStatus().ready));
+        await().atMost(WAIT).until(() -> "2/2".equals(cluster.ready("u")));
 
         // metadata only: not a config change
         cluster.edit("u", p -> p.getMetadata().getLabels().put("team", "blue"));
@@ -115,8 +115,8 @@ class NumprocsUpdateTest {
         Pod b2 = cluster.awaitPod("u", "u_01", 2, WAIT);
         assertThat(cluster.state("u", "u_00")).isEqualTo("RUNNING");
         cluster.running(b2, Instant.now().minusSeconds(5));
-        await().atMost(WAIT).until(() -> "2/2".equals(cluster.get("u").getStatus().ready));
-        await().atMost(WAIT).until(() -> cluster.get("u").getStatus().conditions.stream().anyMatch(c ->
+        await().atMost(WAIT).until(() -> "2/2".equals(cluster.ready("u")));
+        await().atMost(WAIT).until(() -> cluster.get("u").getStatus() != null && cluster.get("u").getStatus().conditions.stream().anyMatch(c ->
                 c.getType().equals("Reconciling") && c.getStatus().equals("False")));
 
         // fewer processes: the one left over is stopped and forgotten
@@ -137,7 +137,7 @@ class NumprocsUpdateTest {
         createWorkers("gone", 2);
         Pod pod = cluster.awaitPod("gone", "gone_00", 1, WAIT);
         cluster.awaitPod("gone", "gone_01", 1, WAIT);
-        await().atMost(WAIT).until(() -> cluster.get("gone").getStatus() != null);
+        await().atMost(WAIT).until(() -> cluster.get("gone") != null && cluster.get("gone").getStatus() != null);
         assertThat(cluster.get("gone").getMetadata().getFinalizers()).isNullOrEmpty();
         assertThat(pod.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
             assertThat(o.getBlockOwnerDeletion()).isTrue();
