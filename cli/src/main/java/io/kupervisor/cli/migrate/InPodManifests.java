@@ -529,7 +529,8 @@ final class InPodManifests {
     private static SecurityContext mainSecurity(SupervisorConfig config, Long runAsUser, MigrationReport report) {
         List<String> switching = new ArrayList<>();
         if (config.supervisord().user() != null) {
-            switching.add("[supervisord] user=" + config.supervisord().user());
+            String u = config.supervisord().user();
+            switching.add("[supervisord] user=" + u + (u.equals("root") || u.equals("0") ? " (UID 0)" : ""));
         }
         for (ProcessGroupConfig g : config.groups()) {
             g.processes().stream().filter(p -> p.user() != null).findFirst()
