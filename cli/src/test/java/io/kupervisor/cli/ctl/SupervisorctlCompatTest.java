@@ -418,7 +418,7 @@ class SupervisorctlCompatTest {
             List<String> labels = new ArrayList<>();
             for (ChildDaemon.Kind kind : kinds) {
                 for (CtlClient client : clients) {
-                    Path dir = Files.createDirectories(tmp.resolve(kind.name().toLowerCase() + "-" + client.name()));
+                    Path dir = Files.createDirectories(tmp.resolve(kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + client.name()));
                     labels.add(client.name() + " vs " + kind);
                     // every run has a port of its own where the env asks for one
                     Map<String, String> runEnv = new LinkedHashMap<>(env);
