@@ -61,8 +61,16 @@ interface CtlClient {
                     }
                 }
                 if (interruptAfter != null) {
-                    Thread.sleep(interruptAfter.toMillis());
-                    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                    // Ctrl-C once supervisorctl is following (its first line is out), not while Python still
+                    // imports on a loaded machine; a command that ends by itself is not interrupted
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                    while (p.isAlive() && Files.size(out) == 0 && System.nanoTime() < end) {
+                        p.waitFor(20, TimeUnit.MILLISECONDS);
+                    }
+                    if (p.isAlive()) {
+                        Thread.sleep(interruptAfter.toMillis());
+                        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                    }
                 }
                 if (!p.waitFor(90, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
