@@ -16,14 +16,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code kupervisor tail}: the log sidecar's command. With {@code -F} it follows the file by name
+ * {@code kupervisor tail}: a {@code tail} for people (the pods' log sidecars run the static
+ * {@code kupervisor-tail}, tail/kupervisor-tail.c). With {@code -F} it follows the file by name
  * across rotation (supervisord's {@code f -> f.1 -> ...}), truncation and re-creation, without
  * losing or repeating a line, and waits for a file that does not exist yet.
  */
 @Command(name = "tail",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        header = "Print the end of a file; with -F, follow it by name across rotation (the log sidecar).",
+        header = "Print the end of a file; with -F, follow it by name across rotation.",
         description = {
             "Prints the last 10 lines of FILE, as GNU tail does. With -F it then follows the file by name across "
                 + "supervisord's rotation (FILE -> FILE.1 -> ...), truncation and re-creation, without losing or "

@@ -18,7 +18,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** {@code kupervisor tail -F}, the log sidecar: every line once, in order, across many rotations. */
+/** {@code kupervisor tail -F}: every line once, in order, across many rotations. */
 class TailCommandTest {
     @TempDir
     Path dir;

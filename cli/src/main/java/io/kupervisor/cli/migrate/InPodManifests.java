@@ -52,12 +52,18 @@ import java.util.regex.Pattern;
  * configuration. A ConfigMap holds the files, mounted where they were (so every path and
  * {@code %(here)s} in them stays true); an init container copies kupervisor's self-contained
  * runtime into a shared volume (the image needs no change); a log sidecar per program log file
- * ({@code kupervisor tail -F}) makes {@code kubectl logs <pod> -c <program>} show that program.
+ * ({@code kupervisor-tail}, a static binary of the kupervisor image: no JVM) makes
+ * {@code kubectl logs <pod> -c <program>} show that program.
  */
 public final class InPodManifests {
     static final String RUNTIME_DIR = "/kupervisor";
     static final String IMAGE_RUNTIME = "/opt/kupervisor";
     static final int HEALTH_PORT = 9100;
+    /** The log sidecar's command (tail/kupervisor-tail.c), in the kupervisor image. */
+    static final String SIDECAR_BINARY = IMAGE_RUNTIME + "/bin/kupervisor-tail";
+    /** Where the sidecars record how far they have read, so a restarted one goes on from there. */
+    static final String POSITIONS_DIR = "/kupervisor-tail";
+    static final String POSITIONS_VOLUME = "kupervisor-tail";
     private static final Pattern ENV_REF = Pattern.compile("%\\(ENV_([A-Za-z0-9_]+)\\)");
 
     record Result(ConfigMap configMap, Secret secret, Deployment deployment, Service service,
@@ -87,12 +93,15 @@ public final class InPodManifests {
     static final long KUPERVISOR_UID = 65532;
 
     /**
-     * Requests of the containers kupervisor adds, and their memory limits (measured: a
-     * {@code kupervisor tail -F} JVM settles near 60 MiB of RSS; the copy takes a few MiB).
+     * Requests of the containers kupervisor adds, and their memory limits. A sidecar's
+     * {@code kupervisor-tail} holds under 1 MiB of RSS (bench/footprint.sh); its limit leaves room
+     * for the container runtime's own init process, which is charged to the container while it
+     * starts (runc needs several MiB; Docker refuses limits under 6 MiB for that reason). The copy
+     * takes a few MiB.
      */
     static final String SIDECAR_CPU = "10m";
-    static final String SIDECAR_MEMORY = "64Mi";
-    static final String SIDECAR_MEMORY_LIMIT = "128Mi";
+    static final String SIDECAR_MEMORY = "4Mi";
+    static final String SIDECAR_MEMORY_LIMIT = "16Mi";
     static final String INSTALL_MEMORY = "16Mi";
     static final String INSTALL_MEMORY_LIMIT = "64Mi";
     /** The daemon's own share of the main container (about 50 MiB idle with 10 programs; BENCHMARKS.md). */
@@ -247,12 +256,13 @@ public final class InPodManifests {
                     addLogBytes(logBytes, dir, settings.logfileMaxbytes(), settings.logfileBackups());
                     String cname = Names.unique(Names.label(p.name() + (channel.equals("stderr") ? "-stderr" : "")),
                             containerNames);
-                    List<String> command = List.of(IMAGE_RUNTIME + "/bin/kupervisor", "tail", "-F", "-n", "+1", path);
+                    List<String> command = sidecarCommand(cname, path);
                     sidecars.add(new ContainerBuilder().withName(cname).withImage(kupervisorImage)
                             .withCommand(command).withRestartPolicy("Always")
                             .withResources(resources(SIDECAR_CPU, SIDECAR_MEMORY, SIDECAR_MEMORY_LIMIT))
                             .withSecurityContext(restricted(KUPERVISOR_UID))
-                            .withVolumeMounts(mount(volume, dir, null)).build());
+                            .withVolumeMounts(mount(volume, dir, null), mount(POSITIONS_VOLUME, POSITIONS_DIR, null))
+                            .build());
                     sidecarCommands.add(String.join(" ", command));
                     report.add(subject, channel + "_logfile", lf instanceof LogFile.Auto ? Status.APPROXIMATED
                             : Status.MAPPED, (lf instanceof LogFile.Auto ? "AUTO named " + path
@@ -324,6 +334,11 @@ public final class InPodManifests {
                     .endEmptyDir().build());
             mainMounts.add(mount(volume, dir, null));
         });
+        if (!sidecars.isEmpty()) {
+            // a few hundred bytes per sidecar
+            volumes.add(new VolumeBuilder().withName(POSITIONS_VOLUME).withNewEmptyDir()
+                    .withSizeLimit(new Quantity("1", "Mi")).endEmptyDir().build());
+        }
 
         List<Container> initContainers = new ArrayList<>();
         initContainers.add(new ContainerBuilder().withName("kupervisor-install").withImage(kupervisorImage)
@@ -581,6 +596,14 @@ public final class InPodManifests {
      */
     public static List<String> installCommand() {
         return List.of("cp", "-R", "-f", IMAGE_RUNTIME + "/.", RUNTIME_DIR + "/");
+    }
+
+    /**
+     * A log sidecar's command: the file from its first byte, then followed across rotation; its
+     * position is kept per container, so a restarted sidecar neither repeats nor skips a byte.
+     */
+    static List<String> sidecarCommand(String container, String logFile) {
+        return List.of(SIDECAR_BINARY, "--position", POSITIONS_DIR + "/" + container, logFile);
     }
 
     static List<String> mainCommand(String mainFile) {

@@ -47,6 +47,11 @@ class InPodIT {
                 .redirectErrorStream(true).start();
         String buildOut = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(build.waitFor()).as(buildOut).isZero();
+        // the image's log follower, from the Dockerfile's stage of static binaries
+        Process tail = new ProcessBuilder("tail/build.sh", dist.resolve("bin/kupervisor-tail").toString())
+                .directory(ROOT.toFile()).redirectErrorStream(true).start();
+        String tailOut = new String(tail.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tail.waitFor()).as(tailOut).isZero();
 
         Path etc = Files.createDirectories(dir.resolve("etc/supervisor"));
         Path logs = Files.createDirectories(dir.resolve("logs"));
@@ -86,6 +91,7 @@ class InPodIT {
         }
 
         Path runtime = Files.createDirectories(dir.resolve("pod-kupervisor"));
+        positions = Files.createDirectories(dir.resolve("pod-kupervisor-tail"));
         Container install = pod.getInitContainers().getFirst();
         assertThat(install.getName()).isEqualTo("kupervisor-install");
         Process copy = start(mapped(install.getCommand(), dist, runtime, 0), dir.resolve("install.out"));
@@ -96,12 +102,12 @@ class InPodIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Container main = pod.getContainers().getFirst();
-        start(mapped(main.getCommand(), dist, runtime, port), dir.resolve("main.out"));
-
+        // native sidecars start before the main container, and wait for their files
         for (Container sidecar : pod.getInitContainers().subList(1, pod.getInitContainers().size())) {
             start(mapped(sidecar.getCommand(), dist, runtime, port), dir.resolve(sidecar.getName() + ".out"));
         }
+        Container main = pod.getContainers().getFirst();
+        start(mapped(main.getCommand(), dist, runtime, port), dir.resolve("main.out"));
         // groups in supervisord's order (priority, then name); AUTO logs have a stdout and a stderr
         assertThat(pod.getInitContainers()).extracting(Container::getName)
                 .containsExactly("kupervisor-install", "quiet", "quiet-stderr", "talker", "talker-stderr");
@@ -123,11 +129,18 @@ class InPodIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> Files.readString(quietOut).contains("auto says hi"));
     }
 
-    /** The pod's paths inside this machine: the image's /opt/kupervisor, the shared /kupervisor volume, the port. */
-    private static List<String> mapped(List<String> command, Path dist, Path runtime, int port) {
+    private Path positions;
+
+    /**
+     * The pod's paths inside this machine: the image's /opt/kupervisor, the shared /kupervisor
+     * volume, the sidecars' /kupervisor-tail volume, the port.
+     */
+    private List<String> mapped(List<String> command, Path dist, Path runtime, int port) {
         List<String> out = new ArrayList<>();
         for (String arg : command) {
-            String a = arg.replace("/opt/kupervisor", dist.toString()).replaceFirst("^/kupervisor", runtime.toString());
+            String a = arg.replace("/opt/kupervisor", dist.toString())
+                    .replaceFirst("^/kupervisor-tail/", positions.toString() + "/")
+                    .replaceFirst("^/kupervisor", runtime.toString());
             out.add(a.equals(String.valueOf(InPodManifests.HEALTH_PORT)) ? "127.0.0.1:" + port : a);
         }
         return out;

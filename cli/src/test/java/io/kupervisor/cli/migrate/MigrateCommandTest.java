@@ -54,8 +54,13 @@ class MigrateCommandTest {
                 .containsExactly("kupervisor-install", "timeit", "timeit-stderr");
         Container sidecar = pod.getInitContainers().get(1);
         assertThat(sidecar.getRestartPolicy()).isEqualTo("Always");
-        assertThat(sidecar.getCommand()).containsExactly("/opt/kupervisor/bin/kupervisor", "tail", "-F", "-n", "+1",
-                "/tmp/timeit.out.log");
+        // the static follower of the kupervisor image (no JVM), its position kept for a restart
+        assertThat(sidecar.getCommand()).containsExactly("/opt/kupervisor/bin/kupervisor-tail", "--position",
+                "/kupervisor-tail/timeit", "/tmp/timeit.out.log");
+        assertThat(sidecar.getVolumeMounts()).extracting(m -> m.getName() + " " + m.getMountPath())
+                .containsExactly("logs-1 /tmp", "kupervisor-tail /kupervisor-tail");
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("kupervisor-tail"))
+                .singleElement().satisfies(v -> assertThat(v.getEmptyDir().getSizeLimit().toString()).isEqualTo("1Mi"));
         // %(ENV_PATH)s comes from the container's own environment at start, not the old host's
         assertThat(r.out()).contains("APPROX environment ENV_PATH");
         assertThat(Files.readString(dir.resolve("report.md"))).contains("## [program:timeit] timeit");
