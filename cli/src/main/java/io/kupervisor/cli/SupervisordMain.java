@@ -10,6 +10,7 @@ import io.kupervisor.core.config.ValueTypes;
 import io.kupervisor.core.config.dialect.PyRepr;
 import io.kupervisor.supervisord.Supervisor;
 import io.kupervisor.supervisord.posix.Posix;
+import io.kupervisor.supervisord.server.ControlPlane;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -200,7 +201,7 @@ final class SupervisordMain {
         if (daemonized) {
             Posix.umask(parsed.supervisord().umask());
         }
-        Supervisor supervisor = new Supervisor(file, host, out, Clock.systemUTC());
+        Supervisor supervisor = new Supervisor(file, host, out, Clock.systemUTC(), ControlPlane::new);
         installSignals(supervisor);
         try {
             supervisor.start(parsed);

@@ -4,7 +4,11 @@ import io.kupervisor.core.config.HostEnvironment;
 import io.kupervisor.core.config.HostChecks;
 import io.kupervisor.core.state.ProcessSnapshot;
 import io.kupervisor.core.state.ProcessState;
-import io.kupervisor.supervisord.process.Subprocess;
+import io.kupervisor.supervisord.control.Control;
+import io.kupervisor.supervisord.control.ControlEvent;
+import io.kupervisor.supervisord.control.ControlException;
+import io.kupervisor.supervisord.control.ProcessStatus;
+import io.kupervisor.supervisord.server.ControlPlane;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,18 +21,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 import static org.awaitility.Awaitility.await;
 
-/** A real {@link Supervisor} on a config written into a temp dir, with what tests need to watch it. */
+/**
+ * A real {@link Supervisor} with its real servers on a config written into a temp dir, with what
+ * tests need to watch it: everything through the daemon's {@link Control}, as the servers see it.
+ */
 final class DaemonHarness implements AutoCloseable {
     final Path dir;
     final Supervisor supervisor;
+    final Control control;
+    /** The daemon's HTTP servers (the entry point's frontend). */
+    ControlPlane controlPlane;
     final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     /** "namespec FROM->TO" in order. */
     final List<String> transitions = Collections.synchronizedList(new ArrayList<>());
+    /** Every state, group and supervisor event, from before boot, in order. */
+    final List<ControlEvent> events = Collections.synchronizedList(new ArrayList<>());
     private boolean closed;
 
     private DaemonHarness(Path dir, String config) throws Exception {
@@ -37,9 +51,19 @@ final class DaemonHarness implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
         HostEnvironment host = new HostEnvironment(env, "test-host", dir, HostChecks.strict(dir));
         this.supervisor = new Supervisor(dir.resolve("supervisord.conf"), host,
-                new PrintStream(stdout, true, StandardCharsets.UTF_8), Clock.systemUTC());
-        supervisor.addListener(sc -> transitions.add(sc.process().namespec() + " " + sc.change().from() + "->"
-                + sc.change().to()));
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), Clock.systemUTC(), c -> {
+                    controlPlane = new ControlPlane(c);
+                    return controlPlane;
+                });
+        this.control = supervisor.control();
+        control.subscribe(EnumSet.of(ControlEvent.Kind.PROCESS_STATE, ControlEvent.Kind.GROUP,
+                ControlEvent.Kind.SUPERVISOR_STATE), e -> {
+            events.add(e);
+            if (e instanceof ControlEvent.ProcessStateChanged sc) {
+                String namespec = sc.group().equals(sc.process()) ? sc.process() : sc.group() + ":" + sc.process();
+                transitions.add(namespec + " " + sc.from() + "->" + sc.to());
+            }
+        });
         supervisor.start(Supervisor.readConfig(dir.resolve("supervisord.conf"), host));
     }
 
@@ -55,19 +79,27 @@ final class DaemonHarness implements AutoCloseable {
         return new DaemonHarness(dir, config);
     }
 
-    Subprocess process(String namespec) throws IOException {
-        return supervisor.call(() -> supervisor.find(namespec));
+    /** The process as the loop sees it now, or null when no process has that name. */
+    ProcessStatus process(String namespec) {
+        try {
+            return control.process(namespec).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof ControlException) {
+                return null;
+            }
+            throw e;
+        }
     }
 
-    ProcessState state(String namespec) throws IOException {
-        return supervisor.call(() -> supervisor.find(namespec).state());
+    ProcessState state(String namespec) {
+        return process(namespec).state();
     }
 
-    ProcessSnapshot snapshot(String namespec) throws IOException {
-        return supervisor.call(() -> supervisor.find(namespec).snapshot());
+    ProcessSnapshot snapshot(String namespec) {
+        return process(namespec).snapshot();
     }
 
-    int pid(String namespec) throws IOException {
+    int pid(String namespec) {
         return (int) snapshot(namespec).pid();
     }
 
@@ -99,7 +131,8 @@ final class DaemonHarness implements AutoCloseable {
     }
 
     int shutdown(Duration timeout) throws InterruptedException {
-        supervisor.shutdown();
+        // refused while a shutdown (exit_on_fatal) is already under way: then it is ending anyway
+        control.shutdown().exceptionally(e -> null);
         if (!supervisor.awaitExit(timeout)) {
             throw new AssertionError("daemon did not exit within " + timeout);
         }

@@ -106,7 +106,7 @@ class HostileRequestsTest {
                 ch.close();
             }
 
-            HttpServer[] servers = d.supervisor.controlPlane().servers().toArray(new HttpServer[0]);
+            HttpServer[] servers = d.controlPlane.servers().toArray(new HttpServer[0]);
             await().atMost(Duration.ofSeconds(5)).until(() -> servers[0].connectionCount() == 0
                     && servers[1].connectionCount() == 0);
             long heapAfter = settledHeap();

@@ -1,5 +1,6 @@
 package io.kupervisor.supervisord;
 
+import io.kupervisor.supervisord.control.GroupDiff;
 import io.kupervisor.core.state.ProcessState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +57,7 @@ class SupervisorConfigChangesTest {
                     command=/bin/sleep 1000
                     startsecs=0
                     """);
-            GroupDiff diff = d.supervisor.update().get();
+            GroupDiff diff = d.control.update().get();
             assertThat(diff.added()).extracting(g -> g.name()).containsExactly("new");
             assertThat(diff.changed()).extracting(g -> g.name()).containsExactly("change");
             assertThat(diff.removed()).extracting(g -> g.name()).containsExactly("gone");
@@ -68,7 +69,7 @@ class SupervisorConfigChangesTest {
             assertThat(DaemonHarness.alive(gonePid)).isFalse();
             assertThat(d.process("gone")).isNull();
             // nothing changed: nothing happens
-            GroupDiff none = d.supervisor.update().get();
+            GroupDiff none = d.control.update().get();
             assertThat(none.isEmpty()).isTrue();
             assertThat(d.pid("keep")).isEqualTo(keepPid);
         }

@@ -139,7 +139,7 @@ class SupervisorLifecycleTest {
                 """)) {
             d.awaitState("sleeper", ProcessState.RUNNING, Duration.ofSeconds(5));
             int pid = d.pid("sleeper");
-            d.supervisor.stopProcess("sleeper").get();
+            d.control.stop("sleeper", false).get();
             d.awaitState("sleeper", ProcessState.STOPPED, Duration.ofSeconds(5));
             assertThat(DaemonHarness.alive(pid)).isFalse();
             assertThat(d.logLines()).contains("DEBG killing sleeper (pid " + pid + ") with signal SIGTERM",
@@ -158,7 +158,7 @@ class SupervisorLifecycleTest {
             d.awaitState("stubborn", ProcessState.RUNNING, Duration.ofSeconds(5));
             int pid = d.pid("stubborn");
             long t0 = System.nanoTime();
-            d.supervisor.stopProcess("stubborn").get();
+            d.control.stop("stubborn", false).get();
             d.awaitState("stubborn", ProcessState.STOPPED, Duration.ofSeconds(5));
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertThat(seconds).isBetween(0.95, 2.5);
@@ -180,7 +180,7 @@ class SupervisorLifecycleTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(grandchild) && !Files.readString(grandchild).isBlank());
             int sleepPid = Integer.parseInt(Files.readString(grandchild).strip());
             assertThat(DaemonHarness.alive(sleepPid)).isTrue();
-            d.supervisor.stopProcess("parent").get();
+            d.control.stop("parent", false).get();
             d.awaitState("parent", ProcessState.STOPPED, Duration.ofSeconds(5));
             await().atMost(Duration.ofSeconds(5)).until(() -> !DaemonHarness.alive(sleepPid));
         }
@@ -198,7 +198,7 @@ class SupervisorLifecycleTest {
             d.awaitState("parent", ProcessState.RUNNING, Duration.ofSeconds(5));
             await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(grandchild) && !Files.readString(grandchild).isBlank());
             sleepPid = Integer.parseInt(Files.readString(grandchild).strip());
-            d.supervisor.stopProcess("parent").get();
+            d.control.stop("parent", false).get();
             d.awaitState("parent", ProcessState.STOPPED, Duration.ofSeconds(5));
             Thread.sleep(200);
             assertThat(DaemonHarness.alive(sleepPid)).isTrue();
@@ -323,7 +323,7 @@ class SupervisorLifecycleTest {
             if (root) {
                 d.awaitState("who", ProcessState.EXITED, Duration.ofSeconds(5));
                 await().atMost(Duration.ofSeconds(3)).until(() -> Files.readString(dir.resolve("who.out")).lines().count() == 2);
-                var nobody = io.kupervisor.core.config.Passwd.userByName("nobody").orElseThrow();
+                var nobody = io.kupervisor.core.config.dialect.Passwd.userByName("nobody").orElseThrow();
                 assertThat(Files.readAllLines(dir.resolve("who.out")))
                         .containsExactly(String.valueOf(nobody.id()), String.valueOf(nobody.gid()));
             } else {

@@ -370,7 +370,7 @@ class WebPageTest {
         assertThat(act("stop", "nosuch")).isEqualTo("No such process named nosuch");
         assertThat(act("start", "g:*")).isEqualTo("No such process named g:*");
         assertThat(act("clearlog", "html")).isEqualTo("Log for html cleared");
-        assertThat(daemon.supervisor.call(() -> java.nio.file.Files.size(daemon.process("html").stdoutLogPath())))
+        assertThat(java.nio.file.Files.size(daemon.process("html").stdoutLog()))
                 .isZero();
         assertThat(act("stopall", null)).matches("All stopped at \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}");
         for (String p : List.of("sleeper", "cat", "html", "nolog")) {

@@ -5,7 +5,9 @@ import io.kupervisor.supervisord.posix.Posix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -38,6 +40,7 @@ public final class OutputPump implements AutoCloseable {
     private final int wakeFd;
     private final Map<Long, Registration> registrations = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1);
+    private final Queue<Long> releases = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
     private final Thread thread;
 
@@ -47,6 +50,7 @@ public final class OutputPump implements AutoCloseable {
     public OutputPump() throws Posix.PosixException {
         this.epfd = Posix.epollCreate();
         this.wakeFd = Posix.eventfd();
+        Posix.setNonBlocking(wakeFd);
         Posix.epollAdd(epfd, wakeFd, 0);
         this.thread = Thread.ofPlatform().name("kupervisor-output").daemon(true).unstarted(this::run);
     }
@@ -55,8 +59,14 @@ public final class OutputPump implements AutoCloseable {
         thread.start();
     }
 
-    /** Reads {@code fd} until end of file; the pump closes it then. */
-    public void register(int fd, Sink sink) throws Posix.PosixException {
+    /**
+     * Reads {@code fd} until end of file or {@link #release}; the pump closes it then. The fd is
+     * made non-blocking.
+     *
+     * @return the registration's id, for {@link #release}
+     */
+    public long register(int fd, Sink sink) throws Posix.PosixException {
+        Posix.setNonBlocking(fd);
         long id = ids.getAndIncrement();
         registrations.put(id, new Registration(fd, sink));
         try {
@@ -65,6 +75,18 @@ public final class OutputPump implements AutoCloseable {
             registrations.remove(id);
             throw e;
         }
+        return id;
+    }
+
+    /**
+     * The process of this pipe was reaped: what it holds now is read, then the pipe is closed,
+     * as supervisord's {@code finish} drains and closes a process's pipes. Orphans that still
+     * hold the write end then get EPIPE (or SIGPIPE) instead of writing into a stopped program's
+     * log for ever. Any thread; done on the pump's.
+     */
+    public void release(long id) {
+        releases.add(id);
+        wake();
     }
 
     private void run() {
@@ -72,43 +94,75 @@ public final class OutputPump implements AutoCloseable {
             MemorySegment events = arena.allocate(Posix.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
             MemorySegment buf = arena.allocate(READ_SIZE);
             while (!closed) {
-                // no timeout: an idle daemon does not wake; close() interrupts the wait through the eventfd
+                // no timeout: an idle daemon does not wake; release() and close() wake it through the eventfd
                 int n = Posix.epollWait(epfd, events, MAX_EVENTS, -1);
                 for (int i = 0; i < n; i++) {
                     long id = Posix.epollData(events, i);
                     if (id == 0) {
-                        continue; // the wake-up eventfd: only there to interrupt the wait
-                    }
-                    Registration r = registrations.get(id);
-                    if (r == null) {
+                        consumeWakeUps(buf);
                         continue;
                     }
-                    long got;
-                    try {
-                        got = Posix.read(r.fd(), buf, READ_SIZE);
-                    } catch (Posix.PosixException e) {
-                        got = 0;
+                    Registration r = registrations.get(id);
+                    if (r != null && readOnce(r, buf) == 0) {
+                        finish(id, r);
                     }
-                    if (got > 0) {
-                        try {
-                            r.sink().write(buf.asSlice(0, got).asByteBuffer());
-                        } catch (RuntimeException e) {
-                            // a failing log must not stop the pump for every other process
-                        }
-                    } else {
-                        registrations.remove(id);
-                        Posix.epollDel(epfd, r.fd());
-                        Posix.close(r.fd());
-                        try {
-                            r.sink().closed();
-                        } catch (RuntimeException ignored) {
-                            // as above
-                        }
+                }
+                for (Long id; (id = releases.poll()) != null; ) {
+                    Registration r = registrations.get(id);
+                    if (r != null) {
+                        // one pipe's worth at most: an orphan writing without pause must not hold the pump
+                        readOnce(r, buf);
+                        finish(id, r);
                     }
                 }
             }
         } catch (Posix.PosixException e) {
             throw new IllegalStateException("output pump stopped: " + e.getMessage(), e);
+        }
+    }
+
+    /** One read into the sink: the bytes read, 0 at end of file (or an error), -1 when nothing was there. */
+    private static long readOnce(Registration r, MemorySegment buf) {
+        long got;
+        try {
+            got = Posix.read(r.fd(), buf, READ_SIZE);
+        } catch (Posix.PosixException e) {
+            return e.errno() == Posix.EAGAIN ? -1 : 0;
+        }
+        if (got > 0) {
+            try {
+                r.sink().write(buf.asSlice(0, got).asByteBuffer());
+            } catch (RuntimeException e) {
+                // a failing log must not stop the pump for every other process
+            }
+        }
+        return got;
+    }
+
+    private void finish(long id, Registration r) {
+        registrations.remove(id);
+        Posix.epollDel(epfd, r.fd());
+        Posix.close(r.fd());
+        try {
+            r.sink().closed();
+        } catch (RuntimeException ignored) {
+            // as above
+        }
+    }
+
+    private void consumeWakeUps(MemorySegment buf) {
+        try {
+            Posix.read(wakeFd, buf, 8);
+        } catch (Posix.PosixException ignored) {
+            // EAGAIN: another read took the count already
+        }
+    }
+
+    private void wake() {
+        try {
+            Posix.writeAll(wakeFd, new byte[] {1, 0, 0, 0, 0, 0, 0, 0});
+        } catch (Posix.PosixException ignored) {
+            // the eventfd cannot fail to take 8 bytes unless its counter overflows: not from here
         }
     }
 
@@ -125,10 +179,6 @@ public final class OutputPump implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            Posix.writeAll(wakeFd, new byte[] {1, 0, 0, 0, 0, 0, 0, 0});
-        } catch (Posix.PosixException ignored) {
-            // the eventfd cannot fail to take 8 bytes unless its counter overflows: not from here
-        }
+        wake();
     }
 }

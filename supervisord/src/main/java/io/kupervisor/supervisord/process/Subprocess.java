@@ -15,9 +15,11 @@ import io.kupervisor.core.state.ProcessState;
 import io.kupervisor.core.state.ProcessStateMachine;
 import io.kupervisor.core.state.Signals;
 import io.kupervisor.core.state.Transition;
+import io.kupervisor.supervisord.control.Channel;
 import io.kupervisor.supervisord.io.OutputPump;
 import io.kupervisor.supervisord.log.AnsiStripper;
 import io.kupervisor.supervisord.log.ChannelLog;
+import io.kupervisor.supervisord.log.LostOutput;
 import io.kupervisor.supervisord.log.AutoLogNames;
 import io.kupervisor.supervisord.log.MirroringLog;
 import io.kupervisor.supervisord.log.RotatingFileLog;
@@ -50,6 +52,12 @@ public final class Subprocess {
     private ChannelLog stdoutLog;
     private ChannelLog stderrLog;
     private int stdinFd = -1;
+    /** The output pump's registrations of this spawn's stdout and stderr pipes; 0 when none. */
+    private long stdoutPipe;
+    private long stderrPipe;
+    /** Log writes that fail (a full disk) are said once per episode; kept across spawns. Pump thread. */
+    private final LostOutput stdoutLost;
+    private final LostOutput stderrLost;
     private ScheduledFuture<?> timer;
 
     public Subprocess(ProcessConfig config, Daemon daemon) {
@@ -58,6 +66,8 @@ public final class Subprocess {
         this.machine = new ProcessStateMachine(LifecycleRules.of(config));
         this.stdoutPath = logPath(config.stdout().logfile(), "stdout");
         this.stderrPath = config.redirectStderr() ? null : logPath(config.stderr().logfile(), "stderr");
+        this.stdoutLost = new LostOutput(config.name(), "stdout", daemon::log);
+        this.stderrLost = new LostOutput(config.name(), "stderr", daemon::log);
     }
 
     /** AUTO logs get their name when the group is added, as in supervisord. */
@@ -189,6 +199,7 @@ public final class Subprocess {
     /** The reaper got this process's pid (called on the loop). */
     void reaped(Posix.Reaped reaped) {
         closeStdin();
+        releasePipes();
         ExitStatus status = reaped.exited() ? new ExitStatus.Exited(reaped.exitCode())
                 : new ExitStatus.Signaled(reaped.termSignal(), (reaped.status() & 0x80) != 0);
         handle(new ProcessEvent.Exited(reaped.pid(), status));
@@ -235,7 +246,7 @@ public final class Subprocess {
             // (same pid), as supervisord's child does with initgroups/setgid/setuid before exec
             Path setpriv = SETPRIV.stream().filter(Files::isExecutable).findFirst().orElse(null);
             int uid = config.user().uid();
-            var entry = io.kupervisor.core.config.Passwd.userById(uid);
+            var entry = io.kupervisor.core.config.dialect.Passwd.userById(uid);
             if (setpriv == null) {
                 childFailure = "couldn't setuid to " + uid + ": kupervisor needs setpriv (util-linux) to run"
                         + " programs as another user";
@@ -272,10 +283,11 @@ public final class Subprocess {
             Posix.close(err[1]);
         }
         stdinFd = in[1];
+        releasePipes(); // a pipe of an earlier spawn still open (its process not yet reaped)
         try {
-            daemon.pump().register(out[0], sink("stdout", stdoutLog));
+            stdoutPipe = daemon.pump().register(out[0], sink(Channel.STDOUT, stdoutLog, pid));
             if (err != null) {
-                daemon.pump().register(err[0], sink("stderr", stderrLog));
+                stderrPipe = daemon.pump().register(err[0], sink(Channel.STDERR, stderrLog, pid));
             }
         } catch (Posix.PosixException e) {
             daemon.log(LogLevel.CRITICAL, "cannot read the output of " + config.name() + ": " + e.getMessage());
@@ -343,9 +355,10 @@ public final class Subprocess {
 
     private static final int PIPE_SIZE = 1024 * 1024;
 
-    private OutputPump.Sink sink(String channel, ChannelLog log) {
+    private OutputPump.Sink sink(Channel channel, ChannelLog log, long pid) {
         boolean strip = daemon.stripAnsi();
-        OutputPump.Sink copying = copyingSink(channel, log, strip);
+        LostOutput lost = channel == Channel.STDOUT ? stdoutLost : stderrLost;
+        OutputPump.Sink copying = copyingSink(channel, log, strip, pid, lost);
         if (strip || daemon.logChildOutput()) {
             return copying;
         }
@@ -358,16 +371,23 @@ public final class Subprocess {
 
             @Override
             public void write(java.nio.ByteBuffer data) {
+                if (daemon.outputWanted()) {
+                    // subscribers get their own copy; the log gets the same bytes
+                    OutputPump.Sink.super.write(data);
+                    return;
+                }
+                int n = data.remaining();
                 try {
                     log.write(data);
+                    lost.wrote();
                 } catch (IOException e) {
-                    // as below: supervisord logs and goes on
+                    lost.failed(e, n);
                 }
             }
         };
     }
 
-    private OutputPump.Sink copyingSink(String channel, ChannelLog log, boolean strip) {
+    private OutputPump.Sink copyingSink(Channel channel, ChannelLog log, boolean strip, long pid, LostOutput lost) {
         return (data, len) -> {
             byte[] bytes = data;
             int n = len;
@@ -377,15 +397,35 @@ public final class Subprocess {
             }
             try {
                 log.write(bytes, 0, n);
+                lost.wrote();
             } catch (IOException e) {
-                // supervisord logs and goes on; the next write reopens or fails again
+                // said once per episode; the next write tries again
+                lost.failed(e, n);
             }
-            if (daemon.logChildOutput()) {
+            boolean wanted = daemon.outputWanted();
+            if (daemon.logChildOutput() || wanted) {
                 byte[] copy = java.util.Arrays.copyOf(bytes, n);
-                daemon.log(LogLevel.DEBUG, "'" + config.name() + "' " + channel + " output:\n"
-                        + new String(copy, java.nio.charset.StandardCharsets.UTF_8));
+                if (daemon.logChildOutput()) {
+                    daemon.log(LogLevel.DEBUG, "'" + config.name() + "' " + channel.label() + " output:\n"
+                            + new String(copy, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                if (wanted) {
+                    daemon.output(this, pid, channel, copy);
+                }
             }
         };
+    }
+
+    /** Hands this spawn's output pipes back to the pump, which drains and closes them. */
+    private void releasePipes() {
+        if (stdoutPipe != 0) {
+            daemon.pump().release(stdoutPipe);
+            stdoutPipe = 0;
+        }
+        if (stderrPipe != 0) {
+            daemon.pump().release(stderrPipe);
+            stderrPipe = 0;
+        }
     }
 
     private static void closeAll(int[]... pipes) {

@@ -791,6 +791,9 @@ public final class HttpServer implements AutoCloseable {
         private void send(int status, Map<String, String> headers, byte[] body) throws IOException {
             keepAlive(headers);
             byte[] head = head(status, version, headers);
+            if (method.equals("HEAD")) {
+                body = new byte[0]; // the length of the body a GET would get, and no body
+            }
             ByteBuffer buf = ByteBuffer.allocate(head.length + body.length).put(head).put(body).flip();
             responded = true;
             conn.writeAll(buf);

@@ -1,82 +1,103 @@
 package io.kupervisor.supervisord.web;
 
-import io.kupervisor.supervisord.Supervisor;
+import io.kupervisor.supervisord.control.Control;
+import io.kupervisor.supervisord.control.ControlEvent;
+import io.kupervisor.supervisord.control.DaemonStatus;
 import io.kupervisor.supervisord.rpc.HttpServer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.EnumSet;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /events}: the status table as server-sent events, pushed from the daemon's own state
- * changes ({@link Supervisor#addListener}) and group changes, never on a timer. Changes are
- * coalesced into one table per turn of the loop (and at most one per {@link #MIN_INTERVAL}),
- * taken on the loop; each client gets the latest table when it can take it (a slow client skips
- * tables, it never holds the loop up).
+ * and group changes ({@link Control#subscribe}), never on a timer. Changes are coalesced into one
+ * table (a snapshot the loop takes in one turn) at most every {@link #MIN_INTERVAL}; it is
+ * rendered off the loop, and each client gets the latest table when it can take it (a slow client
+ * skips tables, it never holds the loop up).
  */
 final class StatusEvents implements AutoCloseable {
     /** A comment line this often keeps proxies from closing a quiet stream and notices gone clients. */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
-
-    private final Supervisor sup;
-    private final ZoneId zone;
-    private final String token;
-    private final Consumer<Supervisor.StateChange> stateListener = sc -> changed();
-    private final Runnable groupsListener = this::changed;
-    private final Object lock = new Object();
     /**
      * Tables are taken at most this often: a storm of changes (stop all of hundreds of processes)
      * costs the loop a table per interval, not one per change.
      */
     static final Duration MIN_INTERVAL = Duration.ofMillis(50);
+    private static final Executor RENDERING = Executors.newVirtualThreadPerTaskExecutor();
 
-    /** Loop thread only. */
+    private final Control control;
+    private final ZoneId zone;
+    private final String token;
+    private final Control.Subscription subscription;
+    private final Object lock = new Object();
+
+    /** Guarded by lock. */
     private boolean publishPending;
     private long lastPublish = System.nanoTime() - MIN_INTERVAL.toNanos();
     private int subscribers;
     private long version;
+    private long newestTaken;
     private byte[] latest;
     private boolean closed;
 
-    StatusEvents(Supervisor sup, ZoneId zone, String token) {
-        this.sup = sup;
+    StatusEvents(Control control, ZoneId zone, String token) {
+        this.control = control;
         this.zone = zone;
         this.token = token;
-        sup.addListener(stateListener);
-        sup.addGroupsListener(groupsListener);
+        this.subscription = control.subscribe(EnumSet.of(ControlEvent.Kind.PROCESS_STATE, ControlEvent.Kind.GROUP,
+                ControlEvent.Kind.SUPERVISOR_STATE), e -> changed());
     }
 
-    /** Loop thread: something changed; one table is taken after the loop's current work. */
+    /** Loop thread: something changed; one table is taken within {@link #MIN_INTERVAL}. */
     private void changed() {
+        long wait;
         synchronized (lock) {
-            if (subscribers == 0) {
+            if (subscribers == 0 || publishPending || closed) {
                 return;
             }
-        }
-        if (!publishPending) {
             publishPending = true;
-            long wait = lastPublish + MIN_INTERVAL.toNanos() - System.nanoTime();
-            if (wait <= 0) {
-                sup.execute(this::publish);
-            } else {
-                sup.schedule(this::publish, Duration.ofNanos(wait));
-            }
+            wait = lastPublish + MIN_INTERVAL.toNanos() - System.nanoTime();
+        }
+        if (wait <= 0) {
+            take();
+        } else {
+            CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS).execute(this::take);
         }
     }
 
-    private void publish() {
-        publishPending = false;
-        lastPublish = System.nanoTime();
-        byte[] event = event(StatusTable.take(sup, zone));
+    /** Asks the loop for a snapshot; changes from here on ask for the next one. */
+    private void take() {
+        long seq;
         synchronized (lock) {
+            publishPending = false;
+            lastPublish = System.nanoTime();
+            seq = ++newestTaken;
+        }
+        control.status().thenAcceptAsync(status -> publish(seq, status), RENDERING);
+    }
+
+    private void publish(long seq, DaemonStatus status) {
+        byte[] event = event(StatusTable.of(status, zone));
+        synchronized (lock) {
+            if (seq < newestPublished) {
+                return; // a newer table went out already
+            }
+            newestPublished = seq;
             latest = event;
             version++;
             lock.notifyAll();
         }
     }
+
+    private long newestPublished;
 
     private byte[] event(StatusTable t) {
         String data = "{\"state\":" + Text.json(t.mood().name()) + ",\"now\":" + t.now().toEpochMilli() + ",\"tbody\":"
@@ -92,7 +113,7 @@ final class StatusEvents implements AutoCloseable {
             seen = version;
         }
         try {
-            byte[] first = event(sup.call(() -> StatusTable.take(sup, zone)));
+            byte[] first = event(StatusTable.of(control.status().join(), zone));
             HttpServer.Exchange.Stream out = ex.stream(200, Map.of("Content-Type", "text/event-stream; charset=utf-8",
                     "Cache-Control", "no-store", "X-Accel-Buffering", "no", "X-Content-Type-Options", "nosniff"));
             byte[] retry = "retry: 2000\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -148,12 +169,7 @@ final class StatusEvents implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            sup.removeListener(stateListener);
-            sup.removeGroupsListener(groupsListener);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // the loop has ended: nothing will call back
-        }
+        subscription.close();
         synchronized (lock) {
             closed = true;
             lock.notifyAll();
