@@ -93,6 +93,7 @@ class WebPageTest {
 
     @BeforeEach
     void start() throws Exception {
+        System.setProperty("kupervisor.web.heartbeatMillis", "200");
         try (var s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
@@ -113,7 +114,14 @@ class WebPageTest {
 
     @AfterEach
     void stop() throws Exception {
+        System.clearProperty("kupervisor.web.heartbeatMillis");
         daemon.close();
+    }
+
+    /** The heartbeat comments ({@code :}) a stream sent since its last table. */
+    private static int heartbeatsAfterLastTable(String stream) {
+        int last = stream.lastIndexOf("event: status\n");
+        return count(last < 0 ? stream : stream.substring(last), ":\n\n");
     }
 
     // ---- plumbing ----
@@ -505,10 +513,10 @@ class WebPageTest {
             c.call("supervisor.stopProcess", "idle");
             String all = events.await(s -> "STOPPED".equals(lastState(s, "idle")));
             assertThat(all).contains("data-name=\\\"idle\\\" data-group=\\\"idle\\\" data-state=\\\"STARTING\\\"");
-            int tables = count(events.text(), "event: status\n");
-            // nothing changes: nothing is sent (no timer)
-            Thread.sleep(1500);
-            assertThat(count(events.text(), "event: status\n")).isEqualTo(tables);
+            // nothing changes: nothing is sent but the heartbeat (200 ms here), no table on a timer
+            int settled = count(events.await(s -> heartbeatsAfterLastTable(s) >= 2), "event: status\n");
+            String later = events.await(s -> heartbeatsAfterLastTable(s) >= 6);
+            assertThat(count(later, "event: status\n")).isEqualTo(settled);
             // a group removed is pushed too (no process changes state then)
             c.call("supervisor.stopProcessGroup", "g");
             events.await(s -> "STOPPED".equals(lastState(s, "g:ga")));

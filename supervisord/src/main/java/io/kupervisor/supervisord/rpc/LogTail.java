@@ -2,6 +2,9 @@ package io.kupervisor.supervisord.rpc;
 
 import io.kupervisor.supervisord.control.Control;
 import io.kupervisor.supervisord.control.ProcessStatus;
+import io.kupervisor.supervisord.http.Exchange;
+import io.kupervisor.supervisord.http.HttpText;
+import io.kupervisor.supervisord.http.ResponseStream;
 import io.kupervisor.supervisord.log.LogFollower;
 
 import java.io.IOException;
@@ -28,7 +31,7 @@ public final class LogTail {
     }
 
     /** {@code /logtail/<namespec>[/<channel>]}, as supervisord's logtail_handler reads it. */
-    public void process(HttpServer.Exchange ex) throws IOException {
+    public void process(Exchange ex) throws IOException {
         if (!ex.method().equals("GET")) {
             ex.respondError(400, Map.of());
             return;
@@ -39,7 +42,7 @@ public final class LogTail {
             path = path.substring(0, cut);
         }
         if (path.indexOf('%') >= 0) {
-            path = HttpServer.unquote(path);
+            path = HttpText.unquote(path);
         }
         while (path.startsWith("/")) {
             path = path.substring(1);
@@ -70,14 +73,14 @@ public final class LogTail {
             return;
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Last-Modified", HttpServer.httpDate(Instant.ofEpochMilli(file.toFile().lastModified())));
+        headers.put("Last-Modified", HttpText.httpDate(Instant.ofEpochMilli(file.toFile().lastModified())));
         headers.put("Content-Type", "text/plain;charset=utf-8");
         headers.put("X-Accel-Buffering", "no");
         stream(ex, file, headers);
     }
 
     /** {@code /mainlogtail}. */
-    public void main(HttpServer.Exchange ex) throws IOException {
+    public void main(Exchange ex) throws IOException {
         if (!ex.method().equals("GET")) {
             ex.respondError(400, Map.of());
             return;
@@ -93,14 +96,14 @@ public final class LogTail {
             return;
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Last-Modified", HttpServer.httpDate(Instant.ofEpochMilli(file.toFile().lastModified())));
+        headers.put("Last-Modified", HttpText.httpDate(Instant.ofEpochMilli(file.toFile().lastModified())));
         headers.put("Content-Type", "text/plain;charset=utf-8");
         stream(ex, file, headers);
     }
 
     /** The last 1024 bytes, then what is appended, until the client goes. */
-    private static void stream(HttpServer.Exchange ex, Path file, Map<String, String> headers) throws IOException {
-        HttpServer.Exchange.Stream out = ex.stream(200, headers);
+    private static void stream(Exchange ex, Path file, Map<String, String> headers) throws IOException {
+        ResponseStream out = ex.stream(200, headers);
         LogFollower follower = new LogFollower(file, LogFollower.Start.lastBytes(1024), new LogFollower.Listener() {
             @Override
             public void onData(byte[] buf, int off, int len) throws IOException {

@@ -3,6 +3,8 @@ package io.kupervisor.supervisord.rpc;
 import io.kupervisor.core.config.LogLevel;
 import io.kupervisor.core.config.dialect.PyRepr;
 import io.kupervisor.supervisord.control.Control;
+import io.kupervisor.supervisord.http.Exchange;
+import io.kupervisor.supervisord.http.Route;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code /RPC2}: supervisord's {@code supervisor_xmlrpc_handler.continue_request}. */
-public final class XmlRpcRoute implements HttpServer.Route {
+public final class XmlRpcRoute implements Route {
     /** How much of a refused body the main log quotes (supervisord quotes all of it). */
     static final int LOGGED_BODY_CHARS = 256;
 
@@ -23,7 +25,7 @@ public final class XmlRpcRoute implements HttpServer.Route {
     }
 
     @Override
-    public void serve(HttpServer.Exchange ex) throws IOException {
+    public void serve(Exchange ex) throws IOException {
         if (!ex.method().equals("POST")) {
             ex.respondError(400, Map.of());
             return;

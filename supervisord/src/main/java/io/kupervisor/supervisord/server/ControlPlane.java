@@ -7,7 +7,11 @@ import io.kupervisor.core.config.SupervisorConfig;
 import io.kupervisor.core.config.dialect.PyRepr;
 import io.kupervisor.supervisord.control.Control;
 import io.kupervisor.supervisord.control.Frontend;
-import io.kupervisor.supervisord.rpc.HttpServer;
+import io.kupervisor.supervisord.http.BasicAuth;
+import io.kupervisor.supervisord.http.Exchange;
+import io.kupervisor.supervisord.http.HttpServer;
+import io.kupervisor.supervisord.http.Limits;
+import io.kupervisor.supervisord.http.Route;
 import io.kupervisor.supervisord.rpc.LogTail;
 import io.kupervisor.supervisord.rpc.RpcDispatcher;
 import io.kupervisor.supervisord.rpc.SupervisorNamespace;
@@ -64,7 +68,7 @@ public final class ControlPlane implements Frontend {
     private final List<HttpServer> servers = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
     private final Control control;
-    private final HttpServer.Limits limits;
+    private final Limits limits;
     private final AtomicLong budget = new AtomicLong();
     private final LogTail logTail;
     private RpcDispatcher dispatcher;
@@ -75,7 +79,7 @@ public final class ControlPlane implements Frontend {
         this(control, limitsFromProperties());
     }
 
-    public ControlPlane(Control control, HttpServer.Limits limits) {
+    public ControlPlane(Control control, Limits limits) {
         this.control = control;
         this.limits = limits;
         this.logTail = new LogTail(control);
@@ -99,7 +103,7 @@ public final class ControlPlane implements Frontend {
             }
             if (health == null && config.kupervisor().healthEnabled()) {
                 health = Health.open(control, config.kupervisor().healthHost(), config.kupervisor().healthPort(),
-                        msg -> control.log(LogLevel.ERROR, msg));
+                        this::log);
             }
         } catch (IOException | RuntimeException e) {
             close(false);
@@ -107,13 +111,23 @@ public final class ControlPlane implements Frontend {
         }
     }
 
+    /** The server's own troubles, in the main log. */
+    private void log(System.Logger.Level level, String message) {
+        control.log(switch (level) {
+            case ERROR -> LogLevel.ERROR;
+            case WARNING -> LogLevel.WARN;
+            default -> LogLevel.INFO;
+        }, message);
+    }
+
     /** The bounds, from {@code kupervisor.http.*} system properties where set (tests shorten them). */
-    static HttpServer.Limits limitsFromProperties() {
-        HttpServer.Limits d = HttpServer.Limits.DEFAULTS;
-        return new HttpServer.Limits(
+    static Limits limitsFromProperties() {
+        Limits d = Limits.DEFAULTS;
+        return new Limits(
                 Integer.getInteger("kupervisor.http.maxHeaderBytes", d.maxHeaderBytes()),
                 Integer.getInteger("kupervisor.http.maxBodyBytes", d.maxBodyBytes()),
                 Integer.getInteger("kupervisor.http.maxConnections", d.maxConnections()),
+                Duration.ofMillis(Long.getLong("kupervisor.http.headTimeoutMillis", d.headTimeout().toMillis())),
                 Duration.ofMillis(Long.getLong("kupervisor.http.requestTimeoutMillis", d.requestTimeout().toMillis())),
                 Duration.ofMillis(Long.getLong("kupervisor.http.idleTimeoutMillis", d.idleTimeout().toMillis())),
                 Duration.ofMillis(Long.getLong("kupervisor.http.writeTimeoutMillis", d.writeTimeout().toMillis())),
@@ -168,8 +182,9 @@ public final class ControlPlane implements Frontend {
             control.log(LogLevel.CRITICAL, "Server " + PyRepr.repr(s.section()) + " running without any HTTP "
                     + "authentication checking");
         }
-        HttpServer server = new HttpServer(ch, s.section(), s.username(), s.password(), limits, budget, this::route,
-                msg -> control.log(LogLevel.ERROR, msg));
+        HttpServer server = new HttpServer(ch, s.section(),
+                s.username() == null ? null : new BasicAuth(s.username(), s.password()), limits, budget, this::route,
+                this::log);
         servers.add(server);
     }
 
@@ -310,7 +325,7 @@ public final class ControlPlane implements Frontend {
 
     // ---- routes ----
 
-    private HttpServer.Route route(HttpServer.Exchange ex) {
+    private Route route(Exchange ex) {
         String uri = ex.uri();
         if (uri.startsWith("/RPC2")) {
             return new XmlRpcRoute(control, dispatcher);

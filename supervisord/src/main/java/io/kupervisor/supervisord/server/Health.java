@@ -5,7 +5,10 @@ import io.kupervisor.supervisord.control.Control;
 import io.kupervisor.supervisord.control.DaemonStatus;
 import io.kupervisor.supervisord.control.ProcessStatus;
 import io.kupervisor.supervisord.control.SupervisorState;
-import io.kupervisor.supervisord.rpc.HttpServer;
+import io.kupervisor.supervisord.http.Exchange;
+import io.kupervisor.supervisord.http.HttpServer;
+import io.kupervisor.supervisord.http.Limits;
+import io.kupervisor.supervisord.http.Route;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * {@code /healthz} and {@code /readyz} for Kubernetes probes, on the daemon's own HTTP server
@@ -34,7 +37,7 @@ public final class Health implements AutoCloseable {
      * A probe sends its request at once and reads a small answer: a few seconds for either, and
      * a connection is not kept for long between probes (the kubelet opens one per probe).
      */
-    static final HttpServer.Limits LIMITS = new HttpServer.Limits(8 * 1024, 0, 64, Duration.ofSeconds(5),
+    static final Limits LIMITS = new Limits(8 * 1024, 0, 64, Duration.ofSeconds(5), Duration.ofSeconds(5),
             Duration.ofSeconds(30), Duration.ofSeconds(5), 0);
 
     private final HttpServer server;
@@ -47,7 +50,8 @@ public final class Health implements AutoCloseable {
      * Listens on {@code host:port}; an empty or null host is every interface, which is what a
      * kubelet's probe of the pod IP needs.
      */
-    static Health open(Control control, String host, int port, Consumer<String> errorLog) throws IOException {
+    static Health open(Control control, String host, int port, BiConsumer<System.Logger.Level, String> log)
+            throws IOException {
         InetSocketAddress address = host == null || host.isEmpty() ? new InetSocketAddress(port)
                 : new InetSocketAddress(host, port);
         ServerSocketChannel ch = ServerSocketChannel.open();
@@ -58,8 +62,7 @@ public final class Health implements AutoCloseable {
             throw new ControlPlane.OpenFailed("Cannot open the health endpoints on " + address + ": "
                     + e.getMessage());
         }
-        return new Health(new HttpServer(ch, "health", null, null, LIMITS, new AtomicLong(), ex -> route(control, ex),
-                errorLog));
+        return new Health(new HttpServer(ch, "health", null, LIMITS, new AtomicLong(), ex -> route(control, ex), log));
     }
 
     /** Where it listens (port 0 in the config means any); for tests. */
@@ -67,7 +70,7 @@ public final class Health implements AutoCloseable {
         return server.address();
     }
 
-    private static HttpServer.Route route(Control control, HttpServer.Exchange ex) {
+    private static Route route(Control control, Exchange ex) {
         String uri = ex.uri();
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);

@@ -3,7 +3,8 @@ package io.kupervisor.supervisord.web;
 import io.kupervisor.supervisord.control.Control;
 import io.kupervisor.supervisord.control.ControlEvent;
 import io.kupervisor.supervisord.control.DaemonStatus;
-import io.kupervisor.supervisord.rpc.HttpServer;
+import io.kupervisor.supervisord.http.Exchange;
+import io.kupervisor.supervisord.http.ResponseStream;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +25,11 @@ import java.util.concurrent.TimeUnit;
  * skips tables, it never holds the loop up).
  */
 final class StatusEvents implements AutoCloseable {
-    /** A comment line this often keeps proxies from closing a quiet stream and notices gone clients. */
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /**
+     * A comment line this often keeps proxies from closing a quiet stream and notices gone clients
+     * (15 s; {@code kupervisor.web.heartbeatMillis} for tests).
+     */
+    private final Duration heartbeat = Duration.ofMillis(Long.getLong("kupervisor.web.heartbeatMillis", 15_000));
     /**
      * Tables are taken at most this often: a storm of changes (stop all of hundreds of processes)
      * costs the loop a table per interval, not one per change.
@@ -85,12 +89,19 @@ final class StatusEvents implements AutoCloseable {
     }
 
     private void publish(long seq, DaemonStatus status) {
-        byte[] event = event(StatusTable.of(status, zone));
+        StatusTable table = StatusTable.of(status, zone);
+        String content = table.mood().name() + "\n" + table.tbody(token);
+        byte[] event = event(table);
         synchronized (lock) {
             if (seq < newestPublished) {
                 return; // a newer table went out already
             }
             newestPublished = seq;
+            if (content.equals(latestContent)) {
+                // a change that the previous table already showed (it came while that one was taken)
+                return;
+            }
+            latestContent = content;
             latest = event;
             version++;
             lock.notifyAll();
@@ -98,6 +109,8 @@ final class StatusEvents implements AutoCloseable {
     }
 
     private long newestPublished;
+    /** What the latest table shows (state and rows), to send a table only when it differs. */
+    private String latestContent;
 
     private byte[] event(StatusTable t) {
         String data = "{\"state\":" + Text.json(t.mood().name()) + ",\"now\":" + t.now().toEpochMilli() + ",\"tbody\":"
@@ -106,7 +119,7 @@ final class StatusEvents implements AutoCloseable {
     }
 
     /** Serves one client until it goes or the server closes. */
-    void serve(HttpServer.Exchange ex) throws IOException {
+    void serve(Exchange ex) throws IOException {
         long seen;
         synchronized (lock) {
             subscribers++;
@@ -114,7 +127,7 @@ final class StatusEvents implements AutoCloseable {
         }
         try {
             byte[] first = event(StatusTable.of(control.status().join(), zone));
-            HttpServer.Exchange.Stream out = ex.stream(200, Map.of("Content-Type", "text/event-stream; charset=utf-8",
+            ResponseStream out = ex.stream(200, Map.of("Content-Type", "text/event-stream; charset=utf-8",
                     "Cache-Control", "no-store", "X-Accel-Buffering", "no", "X-Content-Type-Options", "nosniff"));
             byte[] retry = "retry: 2000\n\n".getBytes(StandardCharsets.US_ASCII);
             out.write(retry, 0, retry.length);
@@ -126,11 +139,11 @@ final class StatusEvents implements AutoCloseable {
                 }
             });
             try {
-                byte[] heartbeat = ":\n\n".getBytes(StandardCharsets.US_ASCII);
+                byte[] comment = ":\n\n".getBytes(StandardCharsets.US_ASCII);
                 while (!ex.clientGone()) {
                     byte[] next = null;
                     synchronized (lock) {
-                        long until = System.nanoTime() + HEARTBEAT.toNanos();
+                        long until = System.nanoTime() + heartbeat.toNanos();
                         while (version == seen && !closed && !ex.clientGone()) {
                             long left = until - System.nanoTime();
                             if (left <= 0) {
@@ -149,7 +162,7 @@ final class StatusEvents implements AutoCloseable {
                     if (ex.clientGone()) {
                         return;
                     }
-                    byte[] bytes = next != null ? next : heartbeat;
+                    byte[] bytes = next != null ? next : comment;
                     out.write(bytes, 0, bytes.length);
                 }
                 if (!ex.clientGone()) {

@@ -5,8 +5,9 @@ import io.kupervisor.supervisord.control.Control;
 import io.kupervisor.supervisord.control.ControlException;
 import io.kupervisor.supervisord.control.Fault;
 import io.kupervisor.supervisord.control.ProcessStatus;
+import io.kupervisor.supervisord.http.Exchange;
+import io.kupervisor.supervisord.http.Route;
 import io.kupervisor.supervisord.rpc.Faults;
-import io.kupervisor.supervisord.rpc.HttpServer;
 import io.kupervisor.supervisord.rpc.RpcFault;
 import io.kupervisor.supervisord.rpc.SupervisorNamespace;
 
@@ -81,7 +82,7 @@ public final class WebPage implements AutoCloseable {
     // ---- routing ----
 
     /** The page's route for a request, or null when the path is not the page's. */
-    public HttpServer.Route route(HttpServer.Exchange ex) {
+    public Route route(Exchange ex) {
         String uri = ex.uri();
         int cut = indexOfAny(uri, ";?#");
         String path = cut < 0 ? uri : uri.substring(0, cut);
@@ -106,11 +107,11 @@ public final class WebPage implements AutoCloseable {
     }
 
     private interface FormHandler {
-        void serve(HttpServer.Exchange ex, Map<String, String> form) throws IOException;
+        void serve(Exchange ex, Map<String, String> form) throws IOException;
     }
 
     /** supervisord's form: the query's fields, then a POST body's (x-www-form-urlencoded) over them. */
-    private static HttpServer.Route getOrPost(FormHandler h) {
+    private static Route getOrPost(FormHandler h) {
         return ex -> {
             Map<String, String> query = Text.form(query(ex.uri()), true);
             switch (ex.method()) {
@@ -131,7 +132,7 @@ public final class WebPage implements AutoCloseable {
         };
     }
 
-    private static HttpServer.Route getOnly(HttpServer.Route r) {
+    private static Route getOnly(Route r) {
         return ex -> {
             if (ex.method().equals("GET")) {
                 r.serve(ex);
@@ -141,7 +142,7 @@ public final class WebPage implements AutoCloseable {
         };
     }
 
-    private static void notAllowed(HttpServer.Exchange ex, String allow) throws IOException {
+    private static void notAllowed(Exchange ex, String allow) throws IOException {
         ex.respondError(405, Map.of("Allow", allow));
     }
 
@@ -176,7 +177,7 @@ public final class WebPage implements AutoCloseable {
         return h;
     }
 
-    private static void asset(HttpServer.Exchange ex, String type, byte[] body) throws IOException {
+    private static void asset(Exchange ex, String type, byte[] body) throws IOException {
         Map<String, String> h = headers(type);
         h.put("Cache-Control", "no-cache");
         h.remove("Pragma");
@@ -184,13 +185,13 @@ public final class WebPage implements AutoCloseable {
         ex.respond(200, h, body);
     }
 
-    private static void html(HttpServer.Exchange ex, int status, String page) throws IOException {
+    private static void html(Exchange ex, int status, String page) throws IOException {
         ex.respond(status, headers("text/html;charset=utf-8"), page.getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- the status page and its actions ----
 
-    private void index(HttpServer.Exchange ex, Map<String, String> form) throws IOException {
+    private void index(Exchange ex, Map<String, String> form) throws IOException {
         String action = form.get("action");
         if (ex.method().equals("POST")) {
             act(ex, form);
@@ -210,7 +211,7 @@ public final class WebPage implements AutoCloseable {
     private record Outcome(int status, String message) {
     }
 
-    private void act(HttpServer.Exchange ex, Map<String, String> form) throws IOException {
+    private void act(Exchange ex, Map<String, String> form) throws IOException {
         String accept = ex.header("Accept");
         boolean json = accept != null && accept.contains("application/json");
         String refusal = CrossSite.refusal(ex, form.get("token"));
@@ -250,13 +251,13 @@ public final class WebPage implements AutoCloseable {
         return q < 0 ? uri : uri.substring(0, q);
     }
 
-    private static void jsonMessage(HttpServer.Exchange ex, int status, String message) throws IOException {
+    private static void jsonMessage(Exchange ex, int status, String message) throws IOException {
         Map<String, String> h = headers("application/json");
         ex.respond(status, h, ("{\"message\":" + Text.json(message) + "}").getBytes(StandardCharsets.UTF_8));
     }
 
     /** supervisord's {@code make_callback}: the action, awaited, and the message it shows. */
-    private Outcome perform(String action, String namespec, HttpServer.Exchange ex) {
+    private Outcome perform(String action, String namespec, Exchange ex) {
         if (action == null) {
             return new Outcome(400, "ERROR: no action");
         }
@@ -353,7 +354,7 @@ public final class WebPage implements AutoCloseable {
      * {@link ControlException}. A client that leaves while it waits ends the wait
      * ({@link IllegalStateException}).
      */
-    static <T> T await(CompletableFuture<T> f, HttpServer.Exchange ex) {
+    static <T> T await(CompletableFuture<T> f, Exchange ex) {
         while (true) {
             try {
                 return f.get(1, TimeUnit.SECONDS);
@@ -374,7 +375,7 @@ public final class WebPage implements AutoCloseable {
     }
 
     /** Whether the namespec names one process now. */
-    private boolean exists(String namespec, HttpServer.Exchange ex) {
+    private boolean exists(String namespec, Exchange ex) {
         try {
             await(control.process(namespec), ex);
             return true;
@@ -456,7 +457,7 @@ public final class WebPage implements AutoCloseable {
     }
 
     /** supervisord's TailView: the last {@code limit} bytes of stdout (or stderr), then followed live by the script. */
-    private void tail(HttpServer.Exchange ex, Map<String, String> form) throws IOException {
+    private void tail(Exchange ex, Map<String, String> form) throws IOException {
         String processname = form.get("processname");
         long limit = limit(form);
         boolean stderr = stderr(form);
@@ -497,7 +498,7 @@ public final class WebPage implements AutoCloseable {
 
     // ---- event streams ----
 
-    private boolean takeStream(HttpServer.Exchange ex) throws IOException {
+    private boolean takeStream(Exchange ex) throws IOException {
         if (streams.incrementAndGet() > MAX_STREAMS) {
             streams.decrementAndGet();
             ex.respondError(503, Map.of("Retry-After", "10"));
@@ -506,7 +507,7 @@ public final class WebPage implements AutoCloseable {
         return true;
     }
 
-    private void statusEvents(HttpServer.Exchange ex) throws IOException {
+    private void statusEvents(Exchange ex) throws IOException {
         if (!takeStream(ex)) {
             return;
         }
@@ -517,7 +518,7 @@ public final class WebPage implements AutoCloseable {
         }
     }
 
-    private void tailEvents(HttpServer.Exchange ex) throws IOException {
+    private void tailEvents(Exchange ex) throws IOException {
         Map<String, String> form = Text.form(query(ex.uri()), true);
         String processname = form.get("processname");
         if (processname == null) {

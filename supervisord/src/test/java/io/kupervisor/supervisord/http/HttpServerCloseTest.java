@@ -1,4 +1,4 @@
-package io.kupervisor.supervisord.rpc;
+package io.kupervisor.supervisord.http;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +24,8 @@ class HttpServerCloseTest {
         ServerSocketChannel ch = ServerSocketChannel.open();
         ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         InetSocketAddress address = (InetSocketAddress) ch.getLocalAddress();
-        HttpServer server = new HttpServer(ch, "inet_http_server", null, null, HttpServer.Limits.DEFAULTS,
-                new AtomicLong(16L << 20), ex -> null, msg -> { });
+        HttpServer server = new HttpServer(ch, "inet_http_server", null, Limits.DEFAULTS,
+                new AtomicLong(16L << 20), ex -> null, (level, msg) -> { });
         Thread.sleep(200); // the acceptor is parked in accept()
 
         // virtual threads are not preempted: these hold every carrier for a moment
