@@ -1,12 +1,22 @@
-# syntax=docker/dockerfile:1
-# kupervisor's images, built in stages. No container engine runs where kupervisor is developed,
-# so every step here is a script or Maven command that cli/src/test/.../PackagingIT runs too.
+# kupervisor's images, built in stages: `docker build --target kupervisor` and `--target operator`
+# (tools/k8s-cluster/cluster.sh images builds both and the cluster tests run them). Every step is
+# a script or Maven command that cli/src/test/.../PackagingIT runs too. The classic builder is
+# enough (no BuildKit features).
 
 # ---- build: the jars and the self-contained runtime (jlink JRE + jar + launcher) ----
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
+# Maven and the dependencies first, in layers that only a change of a POM rebuilds
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+COPY core/pom.xml core/
+COPY supervisord/pom.xml supervisord/
+COPY cli/pom.xml cli/
+COPY api/pom.xml api/
+COPY operator/pom.xml operator/
+RUN ./mvnw -B -q dependency:go-offline
 COPY . .
-RUN ./mvnw -B -DskipTests package
+RUN ./mvnw -B -Dmaven.test.skip=true package
 RUN tools/package/dist.sh /opt/kupervisor
 
 # ---- kupervisor: supervisord, ctl, tail, migrate; also the init container of in-pod mode ----

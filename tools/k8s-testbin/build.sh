@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver, kubectl and etcd from this Go module (tools/k8s-testbin) into the layout
-# fabric8 kube-api-test reads in offline mode:
+# fabric8 kube-api-test reads in offline mode, and beside them the node's binaries (kubelet,
+# kube-controller-manager, kube-scheduler, kube-proxy), the sandbox's pause program and helm (its
+# own module, helm/) for the real cluster of tools/k8s-cluster:
 #
-#   DIR/k8s/<X.Y.Z>-<os>-<arch>/{kube-apiserver,etcd,kubectl}
+#   DIR/k8s/<X.Y.Z>-<os>-<arch>/{kube-apiserver,etcd,kubectl,kubelet,kube-controller-manager,
+#                                kube-scheduler,kube-proxy,pause,helm}
 #
 # Usage: tools/k8s-testbin/build.sh [DIR]
 #   DIR defaults to $KUPERVISOR_K8S_TESTBIN, else $HOME/.kupervisor/k8s-testbin (outside the work
@@ -39,13 +42,13 @@ out="$dir/k8s/${kube_version#v}-$goos-$goarch"
 
 stamp=$(
     {
-        cat go.mod go.sum tools.go etcd/main.go build.sh
+        cat go.mod go.sum tools.go etcd/main.go pause/main.go helm/go.mod helm/go.sum helm/tools.go build.sh
         go version
         echo "$goos/$goarch"
     } | sha256sum | cut -d' ' -f1
 )
 if [[ -f "$out/.stamp" && "$(head -n1 "$out/.stamp")" == "$stamp" ]] \
-    && [[ -x "$out/kube-apiserver" && -x "$out/kubectl" && -x "$out/etcd" ]]; then
+    && [[ -x "$out/kube-apiserver" && -x "$out/kubectl" && -x "$out/etcd" && -x "$out/kubelet" && -x "$out/helm" ]]; then
     say "up to date: $out (stamp matches; took $(took))"
     echo "$out"
     exit 0
@@ -56,7 +59,11 @@ say "  $(go version); GOPROXY=$(go env GOPROXY); GOCACHE=$(go env GOCACHE); GOMO
 
 export CGO_ENABLED=0
 export GOFLAGS="-buildvcs=false -mod=readonly"
-pkgs=(k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl ./etcd)
+pkgs=(k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl ./etcd
+    k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-controller-manager
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy ./pause)
+helm_version=$(cd helm && awk '$1=="require" && $2=="helm.sh/helm/v4" {print $3; exit}' go.mod)
+[[ -n "$helm_version" ]] || fail "helm/go.mod requires no helm.sh/helm/v4 version"
 
 # 1. Modules: download exactly what the three commands need. A failure here is the proxy's (or a
 #    module it does not serve), not the compiler's.
@@ -64,7 +71,11 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 if ! go list -deps -f '{{with .Module}}{{.Path}}{{end}}' "${pkgs[@]}" >/dev/null 2>"$log"; then
     cat "$log" >&2
-    fail "could not load the modules that the three commands need (Go module proxy: $(go env GOPROXY)); see go's messages above"
+    fail "could not load the modules that the commands need (Go module proxy: $(go env GOPROXY)); see go's messages above"
+fi
+if ! (cd helm && go list -deps helm.sh/helm/v4/cmd/helm >/dev/null 2>"$log"); then
+    cat "$log" >&2
+    fail "could not load the modules helm $helm_version needs (Go module proxy: $(go env GOPROXY)); see go's messages above"
 fi
 say "modules ready ($(took))"
 
@@ -111,7 +122,12 @@ if ! go build -trimpath -pgo=off -ldflags "$ldflags" -o "$tmp/" "${pkgs[@]}" 2>"
     cat "$log" >&2
     fail "go build of ${pkgs[*]} failed (Kubernetes $kube_version, etcd $etcd_version, $(go version))"
 fi
-say "built ($(took))"
+say "Kubernetes built ($(took))"
+if ! (cd helm && go build -trimpath -pgo=off -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$helm_version -X helm.sh/helm/v4/internal/version.gitTreeState=clean" -o "$tmp/helm" helm.sh/helm/v4/cmd/helm 2>"$log"); then
+    cat "$log" >&2
+    fail "go build of helm $helm_version failed ($(go version))"
+fi
+say "helm built ($(took))"
 
 # 4. Each binary must run and name its version.
 apiserver_says=$("$tmp/kube-apiserver" --version 2>&1) || fail "kube-apiserver --version: $apiserver_says"
@@ -120,17 +136,24 @@ kubectl_says=$("$tmp/kubectl" version --client 2>&1) || fail "kubectl version --
 grep -q "^Client Version: $kube_version$" <<<"$kubectl_says" || fail "kubectl version --client says '$kubectl_says'"
 etcd_says=$("$tmp/etcd" --version 2>&1) || fail "etcd --version: $etcd_says"
 grep -q "^etcd Version: ${etcd_version#v}$" <<<"$etcd_says" || fail "etcd --version says '$etcd_says', expected ${etcd_version#v}"
+for node_binary in kubelet kube-controller-manager kube-scheduler kube-proxy; do
+    node_says=$("$tmp/$node_binary" --version 2>&1) || fail "$node_binary --version: $node_says"
+    [[ "$node_says" == "Kubernetes $kube_version" ]] || fail "$node_binary --version says '$node_says', expected 'Kubernetes $kube_version'"
+done
+helm_says=$("$tmp/helm" version --template '{{.Version}}' 2>&1) || fail "helm version: $helm_says"
+[[ "$helm_says" == "$helm_version" ]] || fail "helm version says '$helm_says', expected $helm_version"
 
 {
     echo "$stamp"
     echo "kubernetes $kube_version (commit ${kube_commit:-unknown}, $kube_time)"
     echo "etcd $etcd_version (go.etcd.io/etcd/server/v3, as k8s.io/kubernetes' module graph selects)"
+    echo "helm $helm_version (helm/go.mod)"
     go version
     echo "built $(date -u +%Y-%m-%dT%H:%M:%SZ) in $((SECONDS - start)) s"
 } >"$tmp/.stamp"
 rm -rf "$out"
 mv "$tmp" "$out"
 chmod 755 "$out"
-say "$apiserver_says; $(head -n1 <<<"$kubectl_says"); etcd ${etcd_version#v}"
+say "$apiserver_says; $(head -n1 <<<"$kubectl_says"); etcd ${etcd_version#v}; helm $helm_version"
 say "done: $out (took $(took))"
 echo "$out"

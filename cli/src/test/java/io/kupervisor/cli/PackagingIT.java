@@ -1,5 +1,7 @@
 package io.kupervisor.cli;
 
+import io.kupervisor.cli.migrate.InPodManifests;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +49,8 @@ class PackagingIT {
             }
         }
         // the Maven package step is what the build of this very test ran; dist.sh is run below
-        assertThat(runs).containsExactly("./mvnw -B -DskipTests package", "tools/package/dist.sh /opt/kupervisor");
+        assertThat(runs).containsExactly("./mvnw -B -q dependency:go-offline", "./mvnw -B -Dmaven.test.skip=true package",
+                "tools/package/dist.sh /opt/kupervisor");
     }
 
     @Test
@@ -60,10 +63,22 @@ class PackagingIT {
         // the daemon's AOT cache, from the training run
         assertThat(dist.resolve("lib/kupervisor.aot")).isNotEmptyFile();
 
-        // the init container's copy step, then the main container's command
+        // the init container's copy step as a pod runs it: the image's user (65532) into an
+        // emptyDir (mode 0777, owned by root), twice (an init container may be restarted); then
+        // the main container's command
         Path shared = Files.createDirectory(dir.resolve("shared"));
-        Run copied = run(dir, List.of("cp", "-a", dist + "/.", shared + "/"), 60);
-        assertThat(copied.exit()).as(copied.out()).isZero();
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        dir.toFile().setExecutable(true, false);
+        List<String> copy = new ArrayList<>(InPodManifests.installCommand());
+        copy.set(copy.size() - 2, dist + "/.");
+        copy.set(copy.size() - 1, shared + "/");
+        if ("root".equals(System.getProperty("user.name"))) {
+            copy.addAll(0, List.of("setpriv", "--reuid=65532", "--regid=65532", "--clear-groups"));
+        }
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            Run copied = run(dir, copy, 60);
+            assertThat(copied.exit()).as("attempt %d of %s: %s", attempt, copy, copied.out()).isZero();
+        }
 
         Run version = run(dir, List.of(shared.resolve("bin/kupervisor").toString(), "--version"), 60);
         assertThat(version.exit()).isZero();

@@ -41,6 +41,7 @@ final class NamespaceWatch implements AutoCloseable {
     /** every pod ever seen, by name (its latest version; deleted ones stay, marked) */
     private final Map<String, Pod> pods = new LinkedHashMap<>();
     private final List<String> deletedPods = new ArrayList<>();
+    private final Map<String, Instant> podDeletedAt = new LinkedHashMap<>();
     private final List<Watch> watches = new ArrayList<>();
 
     NamespaceWatch(KubernetesClient client, String namespace) {
@@ -83,6 +84,7 @@ final class NamespaceWatch implements AutoCloseable {
         pods.put(pod.getMetadata().getName(), pod);
         if (action == Watcher.Action.DELETED) {
             deletedPods.add(pod.getMetadata().getName());
+            podDeletedAt.put(pod.getMetadata().getName(), Instant.now());
         }
         notifyAll();
     }
@@ -153,6 +155,11 @@ final class NamespaceWatch implements AutoCloseable {
                 .filter(p -> !deletedPods.contains(p.getMetadata().getName()))
                 .filter(p -> program.equals(p.getMetadata().getLabels().get(Kubelet.PROGRAM_LABEL)))
                 .toList();
+    }
+
+    /** When the watch delivered the deletion of pod {@code name} (null while it exists). */
+    synchronized Instant podDeletedAt(String name) {
+        return podDeletedAt.get(name);
     }
 
     /** Every pod of {@code program} ever seen, in the order first seen. */

@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * runtime into a shared volume (the image needs no change); a log sidecar per program log file
  * ({@code kupervisor tail -F}) makes {@code kubectl logs <pod> -c <program>} show that program.
  */
-final class InPodManifests {
+public final class InPodManifests {
     static final String RUNTIME_DIR = "/kupervisor";
     static final String IMAGE_RUNTIME = "/opt/kupervisor";
     static final int HEALTH_PORT = 9100;
@@ -241,8 +241,13 @@ final class InPodManifests {
         return new Result(configMap, deployment, sidecarCommands);
     }
 
-    static List<String> installCommand() {
-        return List.of("cp", "-a", IMAGE_RUNTIME + "/.", RUNTIME_DIR + "/");
+    /**
+     * The init container's copy. It runs as the image's non-root user into an emptyDir that root
+     * owns: {@code cp -a} fails there (it cannot set the directory's times), and a restarted init
+     * container meets the read-only files of its first attempt, which {@code -f} replaces.
+     */
+    public static List<String> installCommand() {
+        return List.of("cp", "-R", "-f", IMAGE_RUNTIME + "/.", RUNTIME_DIR + "/");
     }
 
     static List<String> mainCommand(String mainFile) {

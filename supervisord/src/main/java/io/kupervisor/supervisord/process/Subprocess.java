@@ -345,8 +345,10 @@ public final class Subprocess {
             throws IOException {
         ChannelLog log = path == null
                 ? ChannelLog.discard()
+                // AUTO logs are private (mkstemp's 0600) unless named for a log sidecar, which runs
+                // as another user than the programs: then they are created like any named log
                 : RotatingFileLog.open(path, settings.logfileMaxbytes(), settings.logfileBackups(),
-                        settings.logfile() instanceof LogFile.Auto);
+                        settings.logfile() instanceof LogFile.Auto && !daemon.stableAutoLogs());
         if (daemon.mirror() != null) {
             log = new MirroringLog(log, daemon.mirror(), config.name(), channel);
         }
