@@ -47,3 +47,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end -}}
+
+{{/*
+The operator's management port (health and /q/metrics): the chart sets it (QUARKUS_MANAGEMENT_PORT),
+and the container port, the probes, the metrics Service and the scrape annotation all follow it.
+*/}}
+{{- define "kupervisor.managementPort" -}}
+9000
+{{- end -}}

@@ -16,7 +16,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** update / reload semantics (reference §6.2), exit on FATAL, health endpoints, output mirroring. */
+/** update and reload as supervisord 4.2.5 does them, exit on FATAL, health endpoints, output mirroring. */
 class SupervisorConfigChangesTest {
     @TempDir
     Path dir;

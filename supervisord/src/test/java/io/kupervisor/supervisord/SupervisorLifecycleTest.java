@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The transitions of supervisord's state machine (reference §2.3), with real processes and
- * signals: every test runs the daemon on real children.
+ * The transitions of supervisord's state machine, with real processes and signals: every test
+ * runs the daemon on real children.
  */
 class SupervisorLifecycleTest {
     @TempDir
