@@ -67,12 +67,51 @@ final class DaemonHarness implements AutoCloseable {
         supervisor.start(Supervisor.readConfig(dir.resolve("supervisord.conf"), host));
     }
 
-    /** Starts a daemon whose config is {@code [supervisord]} basics plus {@code programs}. */
+    // ---- the pieces of the tests' configurations ----
+
+    /** {@code [supervisord]} in the foreground with its files in {@code dir}, plus {@code extra} keys. */
+    static String supervisordSection(Path dir, String... extra) {
+        StringBuilder sb = new StringBuilder("[supervisord]\nnodaemon=true\nlogfile=").append(dir.resolve("supervisord.log"))
+                .append("\npidfile=").append(dir.resolve("supervisord.pid")).append("\nchildlogdir=").append(dir)
+                .append('\n');
+        for (String line : extra) {
+            sb.append(line).append('\n');
+        }
+        return sb.append('\n').toString();
+    }
+
+    /** {@code [unix_http_server]} on {@code dir/s.sock}, plus {@code extra} keys. */
+    static String unixServer(Path dir, String... extra) {
+        return section("[unix_http_server]\nfile=" + dir.resolve("s.sock"), extra);
+    }
+
+    /** {@code [inet_http_server]} on 127.0.0.1:{@code port}, plus {@code extra} keys. */
+    static String inetServer(int port, String... extra) {
+        return section("[inet_http_server]\nport=127.0.0.1:" + port, extra);
+    }
+
+    /** supervisord's XML-RPC interface, which the servers serve. */
+    static final String RPC_INTERFACE = "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = "
+            + "supervisor.rpcinterface:make_main_rpcinterface\n\n";
+
+    private static String section(String head, String... extra) {
+        StringBuilder sb = new StringBuilder(head).append('\n');
+        for (String line : extra) {
+            sb.append(line).append('\n');
+        }
+        return sb.append('\n').toString();
+    }
+
+    /** A TCP port free now (for a server the daemon will open). */
+    static int freePort() throws IOException {
+        try (var s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts a daemon whose config is {@code [supervisord]} basics (loglevel debug) plus {@code programs}. */
     static DaemonHarness start(Path dir, String programs) throws Exception {
-        String config = "[supervisord]\nnodaemon=true\nlogfile=" + dir.resolve("supervisord.log")
-                + "\npidfile=" + dir.resolve("supervisord.pid") + "\nchildlogdir=" + dir + "\nloglevel=debug\n\n"
-                + programs;
-        return new DaemonHarness(dir, config);
+        return new DaemonHarness(dir, supervisordSection(dir, "loglevel=debug") + programs);
     }
 
     static DaemonHarness startRaw(Path dir, String config) throws Exception {
@@ -121,6 +160,27 @@ final class DaemonHarness implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The time of the first main log line whose text (after its timestamp) is {@code line}. */
+    java.time.LocalDateTime logTime(String line) throws IOException {
+        for (String l : mainLog().split("\n")) {
+            if (l.length() > 24 && l.substring(24).equals(line)) {
+                return java.time.LocalDateTime.parse(l.substring(0, 23).replace(' ', 'T').replace(',', '.'));
+            }
+        }
+        throw new AssertionError("not in the main log: " + line);
+    }
+
+    /** The times of the main log lines whose text (after the timestamp) starts with {@code prefix}, in order. */
+    List<java.time.LocalDateTime> logTimes(String prefix) throws IOException {
+        List<java.time.LocalDateTime> times = new ArrayList<>();
+        for (String l : mainLog().split("\n")) {
+            if (l.length() > 24 && l.substring(24).startsWith(prefix)) {
+                times.add(java.time.LocalDateTime.parse(l.substring(0, 23).replace(' ', 'T').replace(',', '.')));
+            }
+        }
+        return times;
     }
 
     List<String> transitionsOf(String namespec) {

@@ -4,7 +4,6 @@ import io.kupervisor.core.state.ProcessState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -24,10 +23,7 @@ class HealthTest {
     Path dir;
 
     private DaemonHarness start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = DaemonHarness.freePort();
         return DaemonHarness.start(dir, """
                 [kupervisor]
                 health_port=127.0.0.1:%d

@@ -66,17 +66,10 @@ class HostileRequestsTest {
     void tenThousandHostileRequestsLeaveTheDaemonServingWithFlatMemory() throws Exception {
         Path secret = dir.resolve("secret.txt");
         Files.writeString(secret, SECRET);
-        int port;
-        try (var s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        String config = "[supervisord]\nnodaemon=true\nlogfile=" + dir.resolve("supervisord.log")
-                + "\nlogfile_maxbytes=1MB\nlogfile_backups=1\npidfile=" + dir.resolve("supervisord.pid")
-                + "\nchildlogdir=" + dir + "\n\n[inet_http_server]\nport=127.0.0.1:" + port
-                + "\n\n[unix_http_server]\nfile=" + dir.resolve("s.sock")
-                + "\n\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = "
-                + "supervisor.rpcinterface:make_main_rpcinterface\n\n[program:echo]\n"
-                + "command=/bin/sh -c 'echo hello; exec sleep 1000'\nstartsecs=0\n";
+        int port = DaemonHarness.freePort();
+        String config = DaemonHarness.supervisordSection(dir, "logfile_maxbytes=1MB", "logfile_backups=1")
+                + DaemonHarness.inetServer(port) + DaemonHarness.unixServer(dir) + DaemonHarness.RPC_INTERFACE
+                + "[program:echo]\ncommand=/bin/sh -c 'echo hello; exec sleep 1000'\nstartsecs=0\n";
         try (DaemonHarness d = DaemonHarness.startRaw(dir, config)) {
             d.awaitState("echo", ProcessState.RUNNING, Duration.ofSeconds(10));
             SocketAddress inet = new InetSocketAddress("127.0.0.1", port);
