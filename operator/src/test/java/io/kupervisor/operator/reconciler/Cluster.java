@@ -120,6 +120,16 @@ final class Cluster {
         return p.getStatus().processes.stream().filter(s -> process.equals(s.name)).findFirst().orElse(null);
     }
 
+    /**
+     * Whether the state machine of the process waits for nothing: no spawn in flight and no timer
+     * (the status mirrors its whole snapshot). Then only a new event (a pod change, an edit) can make
+     * the operator act on it: what a test would otherwise sleep to see not happen.
+     */
+    boolean nothingPending(String program, String process) {
+        ProcessStatus s = process(program, process);
+        return s != null && s.delay == null && !Boolean.TRUE.equals(s.spawnPending);
+    }
+
     String state(String program, String process) {
         ProcessStatus s = process(program, process);
         return s == null ? null : s.state;
