@@ -6,7 +6,8 @@
 # ---- build: the jars and the self-contained runtime (jlink JRE + jar + launcher) ----
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
-# Maven and the dependencies first, in layers that only a change of a POM rebuilds
+# Maven, the plugins and the dependencies first, in layers that only a change of a POM rebuilds:
+# the package phase on the POMs alone (nothing to compile, the Quarkus build skipped)
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 COPY core/pom.xml core/
@@ -14,7 +15,7 @@ COPY supervisord/pom.xml supervisord/
 COPY cli/pom.xml cli/
 COPY api/pom.xml api/
 COPY operator/pom.xml operator/
-RUN ./mvnw -B -q dependency:go-offline
+RUN ./mvnw -B -q -Dmaven.test.skip=true -Dmaven.main.skip=true -Dquarkus.build.skip=true package
 COPY . .
 RUN ./mvnw -B -Dmaven.test.skip=true package
 RUN tools/package/dist.sh /opt/kupervisor

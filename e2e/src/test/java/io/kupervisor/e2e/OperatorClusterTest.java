@@ -215,6 +215,25 @@ class OperatorClusterTest {
         }
     }
 
+    @Test
+    void aNewOperatorPodTakesTheLeaseOverAfterARollout(RealCluster cluster) throws Exception {
+        // the new pod must take over the lease the old one held (its RBAC once lacked "patch":
+        // after any rollout the operator waited for a lease it could never take)
+        cluster.kubectl("-n", RealCluster.OPERATOR_NAMESPACE, "rollout", "restart", "deployment").requireSuccess();
+        cluster.kubectl("-n", RealCluster.OPERATOR_NAMESPACE, "rollout", "status", "deployment", "--timeout=180s")
+                .requireSuccess();
+        String ns = cluster.namespace("cluster-rollout");
+        try (var watch = new NamespaceWatch(cluster.client(), ns)) {
+            apply(cluster, ns, "after", program("after", "/bin/sleep 3600", "startsecs: 0"));
+            watch.awaitState("after", "after", "RUNNING", WAIT);
+        }
+        String holder = cluster.kubectl("-n", RealCluster.OPERATOR_NAMESPACE, "get", "lease", "kupervisor-operator",
+                "-o", "jsonpath={.spec.holderIdentity}").requireSuccess().stdout();
+        String pods = cluster.kubectl("-n", RealCluster.OPERATOR_NAMESPACE, "get", "pods", "-o",
+                "jsonpath={.items[?(@.status.phase==\"Running\")].metadata.name}").requireSuccess().stdout();
+        assertThat(pods.split(" ")).contains(holder);
+    }
+
     record Run(int exit, String out) {
     }
 
