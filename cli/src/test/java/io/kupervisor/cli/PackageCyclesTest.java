@@ -41,6 +41,21 @@ class PackageCyclesTest {
         assertThat(cycles(graph)).as("package cycles").isEmpty();
     }
 
+    /**
+     * Only the daemon's loop touches process state, by construction: what serves the outside
+     * (servers, XML-RPC, the web page, health) reaches the daemon through its control interface
+     * alone, never the engine or a process.
+     */
+    @Test
+    void theDaemonsFrontsReachItThroughItsControlInterfaceOnly() throws IOException {
+        Map<String, Set<String>> graph = graph();
+        String daemon = "io.kupervisor.supervisord";
+        for (String front : List.of("control", "http", "rpc", "web", "server")) {
+            assertThat(graph.get(daemon + "." + front)).as(front)
+                    .doesNotContain(daemon, daemon + ".process", daemon + ".posix", daemon + ".io");
+        }
+    }
+
     @Test
     void theCheckFindsACycle() {
         Map<String, Set<String>> graph = new TreeMap<>();
