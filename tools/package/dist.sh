@@ -68,6 +68,9 @@ if [ "\$1" = supervisord ]; then
 else
     opts="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData --enable-native-access=ALL-UNNAMED"
 fi
+# the environment as it was given (the programs inherit it, as under supervisord): the shell adds
+# PWD when its caller had none
+grep -qz '^PWD=' /proc/\$\$/environ 2>/dev/null || unset PWD
 # shellcheck disable=SC2086
 exec "\$here/runtime/bin/java" \$opts \${KUPERVISOR_JAVA_OPTS:-} -jar "\$here/lib/kupervisor.jar" "\$@"
 LAUNCHER

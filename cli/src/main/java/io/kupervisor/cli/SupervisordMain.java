@@ -10,6 +10,8 @@ import io.kupervisor.core.config.ValueTypes;
 import io.kupervisor.core.config.dialect.PyRepr;
 import io.kupervisor.supervisord.Supervisor;
 import io.kupervisor.supervisord.posix.Posix;
+import io.kupervisor.supervisord.process.ChildInheritance;
+import io.kupervisor.supervisord.process.DaemonLimits;
 import io.kupervisor.supervisord.server.ControlPlane;
 
 import java.io.IOException;
@@ -194,6 +196,14 @@ final class SupervisordMain {
             err.println("For help, use kupervisor supervisord -h");
             return 2;
         }
+        // what children inherit, and signals the launcher ignored, before anything else is set up
+        ChildInheritance.prepareDaemon();
+        List<String> limitNotes;
+        try {
+            limitNotes = DaemonLimits.raise(parsed.supervisord().minfds(), parsed.supervisord().minprocs());
+        } catch (DaemonLimits.Refused e) {
+            return usage(err, e.getMessage());
+        }
         boolean daemonized = given.containsKey("daemonized");
         if (!parsed.supervisord().nodaemon() && !daemonized) {
             return daemonize(args);
@@ -202,6 +212,7 @@ final class SupervisordMain {
             Posix.umask(parsed.supervisord().umask());
         }
         Supervisor supervisor = new Supervisor(file, host, out, Clock.systemUTC(), ControlPlane::new);
+        supervisor.startupNotes(limitNotes);
         installSignals(supervisor);
         try {
             supervisor.start(parsed);

@@ -314,11 +314,8 @@ final class LoopControl implements Control {
     @Override
     public CompletableFuture<Void> remoteCommunication(String type, String data) {
         return request(() -> {
-            // no state check, as in supervisord
-            if (!sup.subscribers().wants(ControlEvent.Kind.REMOTE_COMMUNICATION)) {
-                sup.log(LogLevel.DEBUG, "kupervisor: REMOTE_COMMUNICATION event of type " + type
-                        + " not delivered: nothing subscribes to it");
-            }
+            // no state check, as in supervisord: to the event listeners, and to the subscribers
+            sup.events().remoteCommunication(type, data);
             sup.subscribers().publish(new ControlEvent.RemoteCommunication(type, data));
             return null;
         });

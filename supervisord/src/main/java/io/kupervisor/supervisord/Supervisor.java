@@ -19,13 +19,16 @@ import io.kupervisor.supervisord.control.ControlEvent;
 import io.kupervisor.supervisord.control.Frontend;
 import io.kupervisor.supervisord.control.GroupDiff;
 import io.kupervisor.supervisord.control.SupervisorState;
+import io.kupervisor.supervisord.events.EventHub;
 import io.kupervisor.supervisord.io.OutputPump;
 import io.kupervisor.supervisord.log.AutoLogNames;
 import io.kupervisor.supervisord.log.MainLog;
 import io.kupervisor.supervisord.log.StdoutMirror;
 import io.kupervisor.supervisord.posix.Children;
 import io.kupervisor.supervisord.posix.Posix;
+import io.kupervisor.supervisord.process.ChildInheritance;
 import io.kupervisor.supervisord.process.Daemon;
+import io.kupervisor.supervisord.process.EventHooks;
 import io.kupervisor.supervisord.process.ProcessGroup;
 import io.kupervisor.supervisord.process.Subprocess;
 
@@ -72,6 +75,11 @@ public final class Supervisor implements Daemon {
     private final Subscribers subscribers = new Subscribers(this::log);
     private final LoopControl control;
     private final Frontend frontend;
+    /**
+     * Event listeners (supervisord's events and listener pools): every event goes through here.
+     * It is told by the engine directly, beside the control interface's subscribers.
+     */
+    private final EventHub events = new EventHub(this);
     private final CountDownLatch exited = new CountDownLatch(1);
 
     private volatile SupervisorConfig config;
@@ -88,6 +96,7 @@ public final class Supervisor implements Daemon {
     private final List<Waiter> waiters = new ArrayList<>();
     private static final Duration SETTLED_AFTER_BOOT = Duration.ofSeconds(10);
     private ScheduledFuture<?> settledTrim;
+    private List<String> startupNotes = List.of();
 
     /**
      * @param frontend makes, from the daemon's control interface, what serves it (the HTTP servers);
@@ -120,6 +129,11 @@ public final class Supervisor implements Daemon {
         return new ConfigLoader(host).read(configFile);
     }
 
+    /** INFO lines for the first boot's main log (the raised rlimits); call before {@link #start}. */
+    public void startupNotes(List<String> notes) {
+        startupNotes = List.copyOf(notes);
+    }
+
     /** The daemon's control interface: what everything outside its loop uses. */
     public Control control() {
         return control;
@@ -133,6 +147,7 @@ public final class Supervisor implements Daemon {
      */
     public void start(SupervisorConfig initial) throws IOException {
         this.config = initial;
+        ChildInheritance.prepareDaemon();
         try {
             Posix.becomeSubreaper();
         } catch (Posix.PosixException e) {
@@ -185,6 +200,8 @@ public final class Supervisor implements Daemon {
         for (Path p : c.includedFiles()) {
             log(LogLevel.INFO, "Included extra file \"" + p + "\" during parsing");
         }
+        startupNotes.forEach(n -> log(LogLevel.INFO, n)); // the first boot's only, as supervisord's
+        startupNotes = List.of();
         for (ConfigWarning w : c.warnings()) {
             log(LogLevel.WARN, w.bySupervisord() ? w.message() : "kupervisor: " + w.message());
         }
@@ -193,9 +210,11 @@ public final class Supervisor implements Daemon {
         log(LogLevel.INFO, "supervisord started with pid " + Posix.getpid());
         mood = SupervisorState.RUNNING;
         stopQueue = null;
+        events.reset();
         for (ProcessGroupConfig g : c.groups()) {
             addGroup(g);
         }
+        events.supervisorState(true);
         subscribers.publish(new ControlEvent.SupervisorStateChanged(SupervisorState.RUNNING));
         autostart();
         // start-up's scratch memory (the JIT's arenas, freed to malloc within seconds) back to the
@@ -218,7 +237,9 @@ public final class Supervisor implements Daemon {
         if (groups.containsKey(g.name())) {
             return false;
         }
-        groups.put(g.name(), new ProcessGroup(g, this, ++groupSequence));
+        ProcessGroup group = new ProcessGroup(g, this, ++groupSequence);
+        groups.put(g.name(), group);
+        events.groupAdded(group);
         subscribers.publish(new ControlEvent.GroupAdded(g.name()));
         return true;
     }
@@ -227,6 +248,7 @@ public final class Supervisor implements Daemon {
         ProcessGroup g = groups.remove(name);
         if (g != null) {
             g.processes().forEach(Subprocess::closeLogs);
+            events.groupRemoved(name);
             subscribers.publish(new ControlEvent.GroupRemoved(name));
         }
     }
@@ -278,6 +300,7 @@ public final class Supervisor implements Daemon {
             return;
         }
         mood = newMood;
+        events.supervisorState(false);
         subscribers.publish(new ControlEvent.SupervisorStateChanged(newMood));
         stopQueue = new ArrayList<>(orderedGroups());
         for (ProcessGroup g : stopQueue) {
@@ -371,6 +394,7 @@ public final class Supervisor implements Daemon {
             mirror.close();
         }
         pump.close();
+        events.reset(); // its TICK timer would still fire after the loop's shutdown()
         if (settledTrim != null) {
             settledTrim.cancel(false); // a delayed task would otherwise still run after shutdown()
         }
@@ -481,7 +505,13 @@ public final class Supervisor implements Daemon {
     }
 
     @Override
+    public EventHooks eventHooks() {
+        return events;
+    }
+
+    @Override
     public void stateChanged(Subprocess process, Action.StateChanged change) {
+        events.stateChanged(process, change);
         subscribers.publish(new ControlEvent.ProcessStateChanged(process.config().groupName(), process.name(),
                 change.from(), change.to(), change.expected(), change.pid(), change.tries()));
         if (change.to() == ProcessState.FATAL && config.kupervisor().exitOnFatal() && !exitOnFatalTriggered
@@ -529,8 +559,22 @@ public final class Supervisor implements Daemon {
         return Thread.currentThread() == loopThread;
     }
 
+    /** Runs {@code task} on the loop and waits for it: for the engine's own tests, which look inside. */
+    <T> T call(java.util.concurrent.Callable<T> task) throws Exception {
+        try {
+            return loop.submit(task).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        }
+    }
+
     Subscribers subscribers() {
         return subscribers;
+    }
+
+    /** Event delivery (loop thread): remote communication, and what tests look at. */
+    EventHub events() {
+        return events;
     }
 
     /** Any thread. */
@@ -621,8 +665,13 @@ public final class Supervisor implements Daemon {
         diff.removed().forEach(g -> toStop.add(g.name()));
         diff.changed().forEach(g -> toStop.add(g.name()));
         stopGroupsThen(toStop, () -> {
-            toStop.forEach(this::removeGroup);
+            // supervisorctl's order: the removed groups, then each changed one removed and added
+            // again, then the added ones (PROCESS_GROUP_* events come in that order)
+            for (ProcessGroupConfig g : diff.removed()) {
+                removeGroup(g.name());
+            }
             for (ProcessGroupConfig g : diff.changed()) {
+                removeGroup(g.name());
                 addGroup(g);
             }
             for (ProcessGroupConfig g : diff.added()) {

@@ -35,7 +35,8 @@ class OutputPipesTest {
                 """.formatted(err))) {
             d.awaitState("parent", ProcessState.EXITED, Duration.ofSeconds(10));
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(err) && Files.readString(err).endsWith("\n"));
-            int orphan = Integer.parseInt(Files.readString(err).strip());
+            // its first line (yes, which ignores SIGPIPE as supervisord's children do, says "Broken pipe" later)
+            int orphan = Integer.parseInt(Files.readString(err).lines().findFirst().orElseThrow().strip());
             // the daemon is the subreaper: the orphan's end is logged when it comes
             await().atMost(Duration.ofSeconds(30)).until(() -> d.logLines().stream()
                     .anyMatch(l -> l.startsWith("INFO reaped unknown pid " + orphan + " (")));

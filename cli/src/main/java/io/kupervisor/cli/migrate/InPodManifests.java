@@ -258,8 +258,8 @@ public final class InPodManifests {
     private static void reportGroup(ProcessGroupConfig g, MigrationReport report) {
         String subject = "[" + g.section() + "]";
         if (g.kind() == GroupKind.EVENT_LISTENER_POOL) {
-            report.add(subject, "events", Status.APPROXIMATED, "the listener runs, but kupervisor does not send it"
-                    + " events yet; for exit-on-failure listeners use [kupervisor] exit_on_fatal=true");
+            report.add(subject, "events", Status.MAPPED, "the listener runs and is sent " + String.join(",", g.events())
+                    + " with supervisord's protocol");
         } else if (g.kind() == GroupKind.FASTCGI) {
             report.add(subject, "socket", Status.DECIDE, "kupervisor does not create FastCGI sockets yet ("
                     + g.socket().url() + "); the processes would start without it");

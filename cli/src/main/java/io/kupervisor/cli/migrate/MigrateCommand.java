@@ -149,11 +149,9 @@ public final class MigrateCommand implements Callable<Integer> {
         } else {
             for (ProcessGroupConfig g : parsed.groups()) {
                 if (g.kind() != GroupKind.PROCESS) {
-                    report.add("[" + g.section() + "]", null, Status.DECIDE, (g.kind() == GroupKind.EVENT_LISTENER_POOL
-                            ? "event listeners have no operator-mode equivalent (Kubernetes Events and the"
-                            + " SupervisedProgram status carry the state changes)"
-                            : "fcgi-program sockets have no operator-mode equivalent (use a Service)")
-                            + "; not converted");
+                    report.add("[" + g.section() + "]", null, Status.DECIDE, g.kind() == GroupKind.EVENT_LISTENER_POOL
+                            ? ListenerAdvice.operatorMode(g)
+                            : "fcgi-program sockets have no operator-mode equivalent (use a Service); not converted");
                     continue;
                 }
                 List<ConfigConversion> conversions;

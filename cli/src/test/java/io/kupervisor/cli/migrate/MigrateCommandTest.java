@@ -78,6 +78,59 @@ class MigrateCommandTest {
     }
 
     @Test
+    void everyEventListenerNeedsADecisionInOperatorModeNamingWhatItDid() throws IOException {
+        Path conf = dir.resolve("supervisord.conf");
+        Files.writeString(conf, """
+                [supervisord]
+                [program:web]
+                command=/usr/bin/web
+                [eventlistener:crashmail]
+                command=/usr/local/bin/crashmail -a -m ops@example.com
+                events=PROCESS_STATE_EXITED
+                [eventlistener:fatal]
+                command=fatalmailbatch -t ops@example.com -f sv@example.com
+                events=PROCESS_STATE,TICK_60
+                [eventlistener:httpok]
+                command=python -m superlance.httpok -p web http://localhost:8080/health
+                events=TICK_60
+                [eventlistener:memmon]
+                command=memmon -p web=200MB
+                events=TICK_60
+                [eventlistener:dienow]
+                command=/usr/local/bin/kill-supervisor.sh
+                events=PROCESS_STATE_FATAL
+                [eventlistener:custom]
+                command=/opt/listeners/audit.py
+                events=REMOTE_COMMUNICATION,PROCESS_LOG
+                """);
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("migrate", "-c", conf.toString(), "--mode", "operator", "--image", "x",
+                "--report", dir.resolve("report.md").toString(), "-o", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> decisions = r.out().lines().filter(l -> l.strip().startsWith("DECIDE [eventlistener:")).toList();
+        assertThat(decisions).hasSize(6);
+        assertThat(r.out()).contains("DECIDE [eventlistener:crashmail]")
+                .contains("crashmail sends a message when a program exits unexpectedly: alert instead on the Warning"
+                        + " Events with reason Exited")
+                .contains("fatalmailbatch mails when a program gives up (FATAL): alert instead on the Events with"
+                        + " reason GaveUp")
+                .contains("httpok restarts web when http://localhost:8080/health stops answering: give that"
+                        + " SupervisedProgram's pod template a livenessProbe")
+                .contains("memmon restarts programs above a memory size (web=200MB): set resources.limits.memory")
+                .contains("listens to PROCESS_STATE_FATAL, often to stop the container when a program fails")
+                .contains("listens to REMOTE_COMMUNICATION,PROCESS_LOG: the operator runs no event listeners");
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("web.yaml");
+        }
+        assertThat(Files.readString(dir.resolve("report.md"))).contains("[eventlistener:httpok]");
+
+        CliRun inPod = CliRun.of("migrate", "-c", conf.toString(), "--mode", "in-pod", "--image", "x", "-o",
+                dir.resolve("in-pod").toString());
+        assertThat(inPod.exit()).as(inPod.err()).isZero();
+        assertThat(inPod.out()).doesNotContain("DECIDE [eventlistener:");
+    }
+
+    @Test
     void aConfigSupervisordRefusesWritesNothingAndExits2() throws IOException {
         Path conf = dir.resolve("supervisord.conf");
         Files.writeString(conf, "[supervisord]\n[program:a]\ncommand=/bin/true\nautorestart=maybe\n");

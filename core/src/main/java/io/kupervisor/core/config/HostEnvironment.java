@@ -27,7 +27,31 @@ public record HostEnvironment(Map<String, String> env, String hostname, Path cwd
     /** This machine as supervisord would see it when started from here. */
     public static HostEnvironment current() {
         Path cwd = Path.of("").toAbsolutePath();
-        return new HostEnvironment(System.getenv(), localHostname(), cwd, HostChecks.strict(cwd));
+        return new HostEnvironment(pythonStartup(System.getenv()), localHostname(), cwd, HostChecks.strict(cwd));
+    }
+
+    /**
+     * The environment as supervisord's Python has it once started: Python 3.11 coerces the C
+     * locale (PEP 538), so with no {@code LC_ALL} and a C, POSIX or empty {@code LC_CTYPE}/{@code LANG}
+     * it sets {@code LC_CTYPE=C.UTF-8} in its own environment, which {@code %(ENV_LC_CTYPE)s} and
+     * every child then see (most containers start so). {@code PYTHONCOERCECLOCALE=0} turns it off.
+     * A locale named but not installed also counts as C for Python; that case is not detected here.
+     */
+    public static Map<String, String> pythonStartup(Map<String, String> env) {
+        if ("0".equals(env.get("PYTHONCOERCECLOCALE")) || !isEmpty(env.get("LC_ALL"))) {
+            return env;
+        }
+        String ctype = !isEmpty(env.get("LC_CTYPE")) ? env.get("LC_CTYPE") : env.get("LANG");
+        if (!isEmpty(ctype) && !ctype.equals("C") && !ctype.equals("POSIX")) {
+            return env;
+        }
+        Map<String, String> coerced = new LinkedHashMap<>(env);
+        coerced.put("LC_CTYPE", "C.UTF-8");
+        return coerced;
+    }
+
+    private static boolean isEmpty(String s) {
+        return s == null || s.isEmpty();
     }
 
     /** The same environment with host checks off, for a config written for another machine. */

@@ -50,9 +50,10 @@ public sealed interface ControlEvent {
     }
 
     /**
-     * A process wrote {@code data} on {@code channel} (what its log file got, after
-     * {@code strip_ansi}). The array is the subscriber's own copy, shared by all subscribers: do
-     * not change it.
+     * A process wrote {@code data} on {@code channel}: the bytes as read from its pipe (before
+     * {@code strip_ansi} and before capture mode takes anything out of them), in order per
+     * channel. The array is a copy made for the subscribers and shared by them all: do not change
+     * it.
      */
     record ProcessOutput(String group, String process, long pid, Channel channel, byte[] data) implements ControlEvent {
         public ProcessOutput {

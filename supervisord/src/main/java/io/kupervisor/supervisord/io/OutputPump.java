@@ -5,9 +5,7 @@ import io.kupervisor.supervisord.posix.Posix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,17 +38,18 @@ public final class OutputPump implements AutoCloseable {
     private final int wakeFd;
     private final Map<Long, Registration> registrations = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1);
-    private final Queue<Long> releases = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
     private final Thread thread;
 
     private record Registration(int fd, Sink sink) {
     }
 
+    /** One-shot waits for a pipe to take writes again, by epoll data id. */
+    private final Map<Long, Registration> writeWatches = new ConcurrentHashMap<>();
+
     public OutputPump() throws Posix.PosixException {
         this.epfd = Posix.epollCreate();
         this.wakeFd = Posix.eventfd();
-        Posix.setNonBlocking(wakeFd);
         Posix.epollAdd(epfd, wakeFd, 0);
         this.thread = Thread.ofPlatform().name("kupervisor-output").daemon(true).unstarted(this::run);
     }
@@ -60,10 +59,10 @@ public final class OutputPump implements AutoCloseable {
     }
 
     /**
-     * Reads {@code fd} until end of file or {@link #release}; the pump closes it then. The fd is
+     * Reads {@code fd} until end of file or {@link #drainThen}; the pump closes it then. The fd is
      * made non-blocking.
      *
-     * @return the registration's id, for {@link #release}
+     * @return the registration's id, for {@link #drainThen}
      */
     public long register(int fd, Sink sink) throws Posix.PosixException {
         Posix.setNonBlocking(fd);
@@ -79,55 +78,136 @@ public final class OutputPump implements AutoCloseable {
     }
 
     /**
-     * The process of this pipe was reaped: what it holds now is read, then the pipe is closed,
-     * as supervisord's {@code finish} drains and closes a process's pipes. Orphans that still
-     * hold the write end then get EPIPE (or SIGPIPE) instead of writing into a stopped program's
-     * log for ever. Any thread; done on the pump's.
+     * Runs {@code whenWritable} once, on the pump's thread, when {@code fd} can take a write again
+     * (or is broken). A writer that found a pipe full waits for this instead of retrying on a timer.
+     * One watch per fd at a time; {@link #cancelWritable} before closing the fd.
      */
-    public void release(long id) {
-        releases.add(id);
+    public void whenWritable(int fd, Runnable whenWritable) throws Posix.PosixException {
+        long id = ids.getAndIncrement();
+        writeWatches.put(id, new Registration(fd, (data, len) -> whenWritable.run()));
+        try {
+            Posix.epollAddWritableOnce(epfd, fd, id);
+        } catch (Posix.PosixException e) {
+            writeWatches.remove(id);
+            throw e;
+        }
+    }
+
+    /** Forgets a pending {@link #whenWritable} watch of {@code fd} (its owner is closing it). */
+    public void cancelWritable(int fd) {
+        writeWatches.entrySet().removeIf(e -> {
+            if (e.getValue().fd() == fd) {
+                Posix.epollDel(epfd, fd);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Pipes to empty and close before {@code then} runs: a child was reaped and its last output comes first. */
+    private record Drain(long[] registrations, Runnable then) {
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Drain> drains = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /**
+     * Reads what the pipes of {@code registrations} already hold (as supervisord's {@code finish()}
+     * drains a reaped child's dispatchers), hands it to their sinks, closes the pipes (as
+     * {@code finish()} closes them), then runs {@code then}; all on the pump's thread, so whatever
+     * the sinks hand on is handed on before {@code then}'s own work. Reads at most
+     * {@link #DRAIN_LIMIT} bytes a pipe: an orphan still writing cannot hold the exit back, and once
+     * the pipe is closed it gets EPIPE (or SIGPIPE) instead of writing into a stopped program's log
+     * for ever. Registrations are known by id, not fd: the fd of a pipe closed at end of file may
+     * already be another process's.
+     */
+    public void drainThen(long[] registrations, Runnable then) {
+        if (closed) {
+            then.run();
+            return;
+        }
+        drains.add(new Drain(registrations, then));
         wake();
     }
+
+    static final long DRAIN_LIMIT = 4L * READ_SIZE;
+
+    private enum Read { DATA, EOF, AGAIN }
 
     private void run() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment events = arena.allocate(Posix.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
             MemorySegment buf = arena.allocate(READ_SIZE);
             while (!closed) {
-                // no timeout: an idle daemon does not wake; release() and close() wake it through the eventfd
+                // no timeout: an idle daemon does not wake; close() and drains interrupt the wait through the eventfd
                 int n = Posix.epollWait(epfd, events, MAX_EVENTS, -1);
                 for (int i = 0; i < n; i++) {
                     long id = Posix.epollData(events, i);
                     if (id == 0) {
-                        consumeWakeUps(buf);
+                        try {
+                            Posix.read(wakeFd, buf, 8); // reset the eventfd's counter (level-triggered)
+                        } catch (Posix.PosixException ignored) {
+                            // EAGAIN: already reset
+                        }
+                        continue;
+                    }
+                    Registration w = writeWatches.remove(id);
+                    if (w != null) {
+                        Posix.epollDel(epfd, w.fd());
+                        try {
+                            w.sink().write(null, 0);
+                        } catch (RuntimeException e) {
+                            // a failing writer must not stop the pump
+                        }
                         continue;
                     }
                     Registration r = registrations.get(id);
-                    if (r != null && readOnce(r, buf) == 0) {
-                        finish(id, r);
-                    }
-                }
-                for (Long id; (id = releases.poll()) != null; ) {
-                    Registration r = registrations.get(id);
                     if (r != null) {
-                        // one pipe's worth at most: an orphan writing without pause must not hold the pump
-                        readOnce(r, buf);
-                        finish(id, r);
+                        readOnce(id, r, buf);
                     }
                 }
+                for (Drain d; (d = drains.poll()) != null; ) {
+                    drain(d, buf);
+                }
+            }
+            for (Drain d; (d = drains.poll()) != null; ) {
+                d.then().run();
             }
         } catch (Posix.PosixException e) {
             throw new IllegalStateException("output pump stopped: " + e.getMessage(), e);
         }
     }
 
-    /** One read into the sink: the bytes read, 0 at end of file (or an error), -1 when nothing was there. */
-    private static long readOnce(Registration r, MemorySegment buf) {
+    private void drain(Drain d, MemorySegment buf) {
+        for (long id : d.registrations()) {
+            Registration r = registrations.get(id);
+            if (r == null) {
+                continue; // already at end of file, and closed
+            }
+            long read = 0;
+            Read last = Read.DATA;
+            while (read < DRAIN_LIMIT && (last = readOnce(id, r, buf)) == Read.DATA) {
+                read += READ_SIZE;
+            }
+            if (last != Read.EOF) {
+                finish(id, r);
+            }
+        }
+        try {
+            d.then().run();
+        } catch (RuntimeException ignored) {
+            // the loop's own problem; the pump goes on
+        }
+    }
+
+    private Read readOnce(long id, Registration r, MemorySegment buf) {
         long got;
         try {
             got = Posix.read(r.fd(), buf, READ_SIZE);
         } catch (Posix.PosixException e) {
-            return e.errno() == Posix.EAGAIN ? -1 : 0;
+            if (e.errno() == Posix.EAGAIN) {
+                return Read.AGAIN;
+            }
+            got = 0;
         }
         if (got > 0) {
             try {
@@ -135,10 +215,13 @@ public final class OutputPump implements AutoCloseable {
             } catch (RuntimeException e) {
                 // a failing log must not stop the pump for every other process
             }
+            return Read.DATA;
         }
-        return got;
+        finish(id, r);
+        return Read.EOF;
     }
 
+    /** The pipe is done with: unwatched, closed, its sink told. */
     private void finish(long id, Registration r) {
         registrations.remove(id);
         Posix.epollDel(epfd, r.fd());
@@ -146,23 +229,7 @@ public final class OutputPump implements AutoCloseable {
         try {
             r.sink().closed();
         } catch (RuntimeException ignored) {
-            // as above
-        }
-    }
-
-    private void consumeWakeUps(MemorySegment buf) {
-        try {
-            Posix.read(wakeFd, buf, 8);
-        } catch (Posix.PosixException ignored) {
-            // EAGAIN: another read took the count already
-        }
-    }
-
-    private void wake() {
-        try {
-            Posix.writeAll(wakeFd, new byte[] {1, 0, 0, 0, 0, 0, 0, 0});
-        } catch (Posix.PosixException ignored) {
-            // the eventfd cannot fail to take 8 bytes unless its counter overflows: not from here
+            // a failing sink must not stop the pump
         }
     }
 
@@ -180,5 +247,13 @@ public final class OutputPump implements AutoCloseable {
     public void close() {
         closed = true;
         wake();
+    }
+
+    private void wake() {
+        try {
+            Posix.writeAll(wakeFd, new byte[] {1, 0, 0, 0, 0, 0, 0, 0});
+        } catch (Posix.PosixException ignored) {
+            // the eventfd cannot fail to take 8 bytes unless its counter overflows: not from here
+        }
     }
 }

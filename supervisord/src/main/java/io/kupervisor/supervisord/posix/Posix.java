@@ -46,6 +46,8 @@ public final class Posix {
     private static final long SIGSET_SIZE = 128;
 
     public static final int EPOLLIN = 0x001;
+    public static final int EPOLLOUT = 0x004;
+    private static final int EPOLLONESHOT = 1 << 30;
     public static final int EPOLLERR = 0x008;
     public static final int EPOLLHUP = 0x010;
     private static final int EPOLL_CTL_ADD = 1;
@@ -60,9 +62,6 @@ public final class Posix {
     /** The size of one {@code struct epoll_event}. */
     public static final long EPOLL_EVENT_SIZE = PACKED_EPOLL_EVENT ? 12 : 16;
     private static final long EPOLL_DATA_OFFSET = PACKED_EPOLL_EVENT ? 4 : 8;
-    private static final int F_GETFL = 3;
-    private static final int F_SETFL = 4;
-    private static final int O_NONBLOCK = 04000;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -119,8 +118,31 @@ public final class Posix {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2),
             Linker.Option.captureCallState("errno"));
     private static final int F_SETPIPE_SZ = 1031;
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
+    private static final int O_NONBLOCK = 04000;
+    public static final int EPIPE = 32;
     private static final MethodHandle OPEN = fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
     private static final MethodHandle STRERROR = fn("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
+    private static final MethodHandle SIGACTION = fn("sigaction",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), true);
+    private static final MethodHandle SIGNAL = fn("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS), true);
+    private static final MethodHandle GETRLIMIT = fn("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), true);
+    private static final MethodHandle SETRLIMIT = fn("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), true);
+    /** glibc's struct sigaction on Linux: handler, 128-byte mask, flags, restorer. */
+    private static final long SIGACTION_SIZE = 152;
+    public static final int RLIMIT_NPROC = 6;
+    public static final int RLIMIT_NOFILE = 7;
+    /** RLIM_INFINITY, as Python's resource module shows it. */
+    public static final long RLIM_INFINITY = -1;
+
+    /**
+     * Signals children start with at their default disposition, one bit per signal (bit n-1 for
+     * signal n), and their blocked mask. Every signal and no mask until {@link #childSignals} says
+     * otherwise.
+     */
+    private static volatile long childSigDefault = -1L;
+    private static volatile long childSigMask = 0L;
 
     /** A failed call: the errno and the function. */
     public static final class PosixException extends Exception {
@@ -199,9 +221,13 @@ public final class Posix {
                 check("setflags", (int) ATTR_SETFLAGS.invokeExact(attr,
                         (short) (POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)));
                 check("setpgroup", (int) ATTR_SETPGROUP.invokeExact(attr, 0));
+                // the sets are written bit by bit: glibc's sigaddset refuses its internal signals
+                // 32 and 33, which posix_spawn would otherwise leave ignored in the child
                 int ignored = (int) SIGEMPTYSET.invokeExact(sigset);
+                sigset.set(JAVA_LONG, 0, childSigMask);
                 check("setsigmask", (int) ATTR_SETSIGMASK.invokeExact(attr, sigset));
-                ignored = (int) SIGFILLSET.invokeExact(sigset);
+                ignored = (int) SIGEMPTYSET.invokeExact(sigset);
+                sigset.set(JAVA_LONG, 0, childSigDefault);
                 check("setsigdefault", (int) ATTR_SETSIGDEFAULT.invokeExact(attr, sigset));
                 int rc = (int) POSIX_SPAWN.invokeExact(pid, arena.allocateFrom(path), actions, attr,
                         stringArray(arena, argv), stringArray(arena, envp));
@@ -410,6 +436,64 @@ public final class Posix {
         }
     }
 
+    /**
+     * fcntl(F_SETFL, O_NONBLOCK): reads and writes of the fd return at once (EAGAIN) instead of
+     * waiting for data or room.
+     */
+    public static void setNonBlocking(int fd) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int flags = (int) FCNTL_INT.invokeExact(state, fd, F_GETFL, 0);
+            if (flags < 0) {
+                throw new PosixException("fcntl(F_GETFL)", errno(state));
+            }
+            if ((flags & O_NONBLOCK) == 0 && (int) FCNTL_INT.invokeExact(state, fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+                throw new PosixException("fcntl(F_SETFL)", errno(state));
+            }
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * write(2) of as much of {@code data[off, off+len)} as a non-blocking fd takes now.
+     *
+     * @return the bytes written, 0 when the pipe is full (EAGAIN)
+     * @throws PosixException on anything else, EPIPE included (the reader is gone)
+     */
+    public static int writeSome(int fd, byte[] data, int off, int len) throws PosixException {
+        if (len == 0) {
+            return 0;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment buf = arena.allocate(len);
+            MemorySegment.copy(data, off, buf, ValueLayout.JAVA_BYTE, 0, len);
+            long done = 0;
+            while (done < len) {
+                long rc = (long) WRITE.invokeExact(state, fd, buf.asSlice(done), (long) len - done);
+                if (rc < 0) {
+                    int err = errno(state);
+                    if (err == EINTR) {
+                        continue;
+                    }
+                    if (err == EAGAIN) {
+                        break;
+                    }
+                    throw new PosixException("write", err);
+                }
+                done += rc;
+            }
+            return (int) done;
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     public static void close(int fd) {
         if (fd < 0) {
             return;
@@ -440,6 +524,11 @@ public final class Posix {
     /** Watches {@code fd} for input; {@code data} comes back with its events. */
     public static void epollAdd(int epfd, int fd, long data) throws PosixException {
         epollCtl(epfd, EPOLL_CTL_ADD, fd, EPOLLIN, data);
+    }
+
+    /** Watches {@code fd} until it is writable once (or broken: EPOLLERR comes without asking). */
+    public static void epollAddWritableOnce(int epfd, int fd, long data) throws PosixException {
+        epollCtl(epfd, EPOLL_CTL_ADD, fd, EPOLLOUT | EPOLLONESHOT, data);
     }
 
     public static void epollDel(int epfd, int fd) {
@@ -503,7 +592,7 @@ public final class Posix {
     public static int eventfd() throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int fd = (int) EVENTFD.invokeExact(state, 0, O_CLOEXEC);
+            int fd = (int) EVENTFD.invokeExact(state, 0, O_CLOEXEC | O_NONBLOCK);
             if (fd < 0) {
                 throw new PosixException("eventfd", errno(state));
             }
@@ -528,24 +617,6 @@ public final class Posix {
         }
     }
 
-    /** Makes reads of {@code fd} return EAGAIN instead of waiting when nothing is there. */
-    public static void setNonBlocking(int fd) throws PosixException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int flags = (int) FCNTL_INT.invokeExact(state, fd, F_GETFL, 0);
-            if (flags < 0) {
-                throw new PosixException("fcntl", errno(state));
-            }
-            if ((flags & O_NONBLOCK) == 0 && (int) FCNTL_INT.invokeExact(state, fd, F_SETFL, flags | O_NONBLOCK) < 0) {
-                throw new PosixException("fcntl", errno(state));
-            }
-        } catch (PosixException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
     /** open(path, O_RDWR | O_CLOEXEC), e.g. /dev/null for a daemonized child's stdio. */
     public static int openReadWrite(String path) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
@@ -555,6 +626,84 @@ public final class Posix {
                 throw new PosixException("open " + path, errno(state));
             }
             return fd;
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * What children start with: the signals reset to their default disposition (others keep this
+     * process's disposition: ignored stays ignored) and the blocked mask, one bit per signal
+     * (bit n-1 for signal n, 1..64).
+     */
+    public static void childSignals(long defaults, long mask) {
+        childSigDefault = defaults;
+        childSigMask = mask;
+    }
+
+    /** Whether {@code sig} is ignored (SIG_IGN) in this process. */
+    public static boolean signalIgnored(int sig) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment old = arena.allocate(SIGACTION_SIZE, 8);
+            int rc = (int) SIGACTION.invokeExact(state, sig, MemorySegment.NULL, old);
+            if (rc != 0) {
+                throw new PosixException("sigaction", errno(state));
+            }
+            return old.get(JAVA_LONG, 0) == 1L;
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** signal(sig, SIG_IGN) or signal(sig, SIG_DFL). */
+    public static void signalDisposition(int sig, boolean ignore) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment old = (MemorySegment) SIGNAL.invokeExact(state, sig,
+                    MemorySegment.ofAddress(ignore ? 1L : 0L));
+            if (old.address() == -1L) {
+                throw new PosixException("signal", errno(state));
+            }
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** getrlimit: {soft, hard}, {@link #RLIM_INFINITY} for unlimited. */
+    public static long[] getrlimit(int resource) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment rl = arena.allocate(16, 8);
+            int rc = (int) GETRLIMIT.invokeExact(state, resource, rl);
+            if (rc != 0) {
+                throw new PosixException("getrlimit", errno(state));
+            }
+            return new long[] {rl.get(JAVA_LONG, 0), rl.get(JAVA_LONG, 8)};
+        } catch (PosixException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** setrlimit(resource, {soft, hard}). */
+    public static void setrlimit(int resource, long soft, long hard) throws PosixException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment rl = arena.allocate(16, 8);
+            rl.set(JAVA_LONG, 0, soft);
+            rl.set(JAVA_LONG, 8, hard);
+            int rc = (int) SETRLIMIT.invokeExact(state, resource, rl);
+            if (rc != 0) {
+                throw new PosixException("setrlimit", errno(state));
+            }
         } catch (PosixException e) {
             throw e;
         } catch (Throwable t) {

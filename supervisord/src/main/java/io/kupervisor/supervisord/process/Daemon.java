@@ -57,8 +57,16 @@ public interface Daemon {
     void stateChanged(Subprocess process, Action.StateChanged change);
 
     /** Whether anyone subscribes to process output (then output is copied for them). Any thread. */
-    boolean outputWanted();
+    default boolean outputWanted() {
+        return false;
+    }
 
     /** A process wrote {@code data} (a copy the daemon keeps) on {@code channel}. Pump thread. */
-    void output(Subprocess process, long pid, Channel channel, byte[] data);
+    default void output(Subprocess process, long pid, Channel channel, byte[] data) {
+    }
+
+    /** Event delivery's hooks into processes' output and listeners' lives; null when none. */
+    default EventHooks eventHooks() {
+        return null;
+    }
 }

@@ -21,7 +21,8 @@ public final class ProcessGroup {
         this.config = config;
         this.sequence = sequence;
         for (ProcessConfig p : config.processes()) {
-            processes.put(p.name(), new Subprocess(p, daemon));
+            processes.put(p.name(), new Subprocess(p, daemon,
+                    config.kind() == io.kupervisor.core.config.GroupKind.EVENT_LISTENER_POOL));
         }
     }
 

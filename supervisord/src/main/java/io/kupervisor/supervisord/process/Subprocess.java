@@ -52,17 +52,23 @@ public final class Subprocess {
     private ChannelLog stdoutLog;
     private ChannelLog stderrLog;
     private int stdinFd = -1;
-    /** The output pump's registrations of this spawn's stdout and stderr pipes; 0 when none. */
-    private long stdoutPipe;
-    private long stderrPipe;
+    /** The output pump's registrations of this spawn's output pipes (it drains and closes them at reap). */
+    private long[] outputPipes = new long[0];
     /** Log writes that fail (a full disk) are said once per episode; kept across spawns. Pump thread. */
     private final LostOutput stdoutLost;
     private final LostOutput stderrLost;
     private ScheduledFuture<?> timer;
+    /** An {@code [eventlistener:x]} process: its stdout speaks the listener protocol. */
+    private final boolean listener;
 
     public Subprocess(ProcessConfig config, Daemon daemon) {
+        this(config, daemon, false);
+    }
+
+    public Subprocess(ProcessConfig config, Daemon daemon, boolean listener) {
         this.config = config;
         this.daemon = daemon;
+        this.listener = listener;
         this.machine = new ProcessStateMachine(LifecycleRules.of(config));
         this.stdoutPath = logPath(config.stdout().logfile(), "stdout");
         this.stderrPath = config.redirectStderr() ? null : logPath(config.stderr().logfile(), "stderr");
@@ -106,6 +112,11 @@ public final class Subprocess {
 
     public ProcessState state() {
         return machine.state();
+    }
+
+    /** An event listener's process ({@code [eventlistener:x]}). */
+    public boolean isListener() {
+        return listener;
     }
 
     public ProcessSnapshot snapshot() {
@@ -199,7 +210,22 @@ public final class Subprocess {
     /** The reaper got this process's pid (called on the loop). */
     void reaped(Posix.Reaped reaped) {
         closeStdin();
-        releasePipes();
+        // what the child wrote before it died is read first, then its pipes are closed, as
+        // supervisord's finish() drains its dispatchers and closes its pipes: log events come
+        // before the exit's state change, and an orphan still holding a pipe gets EPIPE (or
+        // SIGPIPE) instead of writing into a stopped program's log for ever
+        long[] pipes = outputPipes;
+        outputPipes = new long[0];
+        daemon.pump().drainThen(pipes, () -> daemon.execute(() -> exited(reaped)));
+    }
+
+    private void exited(Posix.Reaped reaped) {
+        EventHooks hooks = daemon.eventHooks();
+        if (listener && hooks != null) {
+            // its unanswered event goes back to the head of the pool's buffer, ahead of what its
+            // exit is about to add there (supervisord's buffer ends up in the same order)
+            hooks.listenerReaped(this);
+        }
         ExitStatus status = reaped.exited() ? new ExitStatus.Exited(reaped.exitCode())
                 : new ExitStatus.Signaled(reaped.termSignal(), (reaped.status() & 0x80) != 0);
         handle(new ProcessEvent.Exited(reaped.pid(), status));
@@ -283,14 +309,22 @@ public final class Subprocess {
             Posix.close(err[1]);
         }
         stdinFd = in[1];
-        releasePipes(); // a pipe of an earlier spawn still open (its process not yet reaped)
+        EventHooks hooks = daemon.eventHooks();
         try {
-            stdoutPipe = daemon.pump().register(out[0], sink(Channel.STDOUT, stdoutLog, pid));
+            long outPipe = daemon.pump().register(out[0], published(Channel.STDOUT, pid,
+                    listener && hooks != null ? listenerStdout(hooks, pid)
+                            : sink(Channel.STDOUT, stdoutLog, config.stdout(), pid)));
+            outputPipes = new long[] {outPipe};
             if (err != null) {
-                stderrPipe = daemon.pump().register(err[0], sink(Channel.STDERR, stderrLog, pid));
+                long errPipe = daemon.pump().register(err[0], published(Channel.STDERR, pid,
+                        sink(Channel.STDERR, stderrLog, config.stderr(), pid)));
+                outputPipes = new long[] {outPipe, errPipe};
             }
         } catch (Posix.PosixException e) {
             daemon.log(LogLevel.CRITICAL, "cannot read the output of " + config.name() + ": " + e.getMessage());
+        }
+        if (listener && hooks != null) {
+            hooks.listenerSpawned(this, pid);
         }
         return new ProcessEvent.Spawned(pid);
     }
@@ -357,10 +391,59 @@ public final class Subprocess {
 
     private static final int PIPE_SIZE = 1024 * 1024;
 
-    private OutputPump.Sink sink(Channel channel, ChannelLog log, long pid) {
+    /**
+     * What the process writes on {@code channel}, handed to the control interface's subscribers
+     * (a copy, only while one subscribes), then to {@code sink}.
+     */
+    private OutputPump.Sink published(Channel channel, long pid, OutputPump.Sink sink) {
+        return new OutputPump.Sink() {
+            @Override
+            public void write(byte[] data, int len) {
+                if (daemon.outputWanted()) {
+                    daemon.output(Subprocess.this, pid, channel, java.util.Arrays.copyOf(data, len));
+                }
+                sink.write(data, len);
+            }
+
+            @Override
+            public void write(java.nio.ByteBuffer data) {
+                if (daemon.outputWanted()) {
+                    byte[] copy = new byte[data.remaining()];
+                    data.duplicate().get(copy);
+                    daemon.output(Subprocess.this, pid, channel, copy);
+                }
+                sink.write(data);
+            }
+
+            @Override
+            public void closed() {
+                sink.closed();
+            }
+        };
+    }
+
+    private OutputPump.Sink sink(Channel ch, ChannelLog log, LogSettings settings, long pid) {
+        String channel = ch.label();
         boolean strip = daemon.stripAnsi();
-        LostOutput lost = channel == Channel.STDOUT ? stdoutLost : stderrLost;
-        OutputPump.Sink copying = copyingSink(channel, log, strip, pid, lost);
+        LostOutput lost = ch == Channel.STDOUT ? stdoutLost : stderrLost;
+        EventHooks hooks = daemon.eventHooks();
+        if (hooks != null && (settings.captureMaxbytes() > 0 || settings.eventsEnabled())) {
+            // supervisord's POutputDispatcher with its capture mode and log events
+            return new OutputDispatcher(log, settings.captureMaxbytes(), strip, settings.eventsEnabled(),
+                    daemon.logChildOutput() ? data -> echo(channel, data) : null,
+                    new OutputDispatcher.Events() {
+                        @Override
+                        public void logged(byte[] data) {
+                            hooks.logged(Subprocess.this, pid, channel, data);
+                        }
+
+                        @Override
+                        public void communicated(byte[] data) {
+                            hooks.communicated(Subprocess.this, pid, channel, data);
+                        }
+                    });
+        }
+        OutputPump.Sink copying = copyingSink(channel, log, strip, lost);
         if (strip || daemon.logChildOutput()) {
             return copying;
         }
@@ -373,11 +456,6 @@ public final class Subprocess {
 
             @Override
             public void write(java.nio.ByteBuffer data) {
-                if (daemon.outputWanted()) {
-                    // subscribers get their own copy; the log gets the same bytes
-                    OutputPump.Sink.super.write(data);
-                    return;
-                }
                 int n = data.remaining();
                 try {
                     log.write(data);
@@ -389,7 +467,7 @@ public final class Subprocess {
         };
     }
 
-    private OutputPump.Sink copyingSink(Channel channel, ChannelLog log, boolean strip, long pid, LostOutput lost) {
+    private OutputPump.Sink copyingSink(String channel, ChannelLog log, boolean strip, LostOutput lost) {
         return (data, len) -> {
             byte[] bytes = data;
             int n = len;
@@ -404,30 +482,41 @@ public final class Subprocess {
                 // said once per episode; the next write tries again
                 lost.failed(e, n);
             }
-            boolean wanted = daemon.outputWanted();
-            if (daemon.logChildOutput() || wanted) {
-                byte[] copy = java.util.Arrays.copyOf(bytes, n);
-                if (daemon.logChildOutput()) {
-                    daemon.log(LogLevel.DEBUG, "'" + config.name() + "' " + channel.label() + " output:\n"
-                            + new String(copy, java.nio.charset.StandardCharsets.UTF_8));
-                }
-                if (wanted) {
-                    daemon.output(this, pid, channel, copy);
-                }
+            if (daemon.logChildOutput()) {
+                echo(channel, java.util.Arrays.copyOf(bytes, n));
             }
         };
     }
 
-    /** Hands this spawn's output pipes back to the pump, which drains and closes them. */
-    private void releasePipes() {
-        if (stdoutPipe != 0) {
-            daemon.pump().release(stdoutPipe);
-            stdoutPipe = 0;
-        }
-        if (stderrPipe != 0) {
-            daemon.pump().release(stderrPipe);
-            stderrPipe = 0;
-        }
+    /** The main log's DEBUG copy of output (supervisord's {@code '%(name)r %(channel)s output:'}). */
+    private void echo(String channel, byte[] data) {
+        daemon.log(LogLevel.DEBUG, "'" + config.name() + "' " + channel + " output:\n"
+                + new String(data, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An event listener's stdout: logged as any output (supervisord's
+     * {@code PEventListenerDispatcher}: no capture, no log events; its DEBUG copy shows the bytes'
+     * repr) and handed to the protocol on the loop.
+     */
+    private OutputPump.Sink listenerStdout(EventHooks hooks, long pid) {
+        boolean strip = daemon.stripAnsi();
+        ChannelLog log = stdoutLog;
+        return (data, len) -> {
+            byte[] bytes = java.util.Arrays.copyOf(data, len);
+            if (daemon.logChildOutput()) {
+                daemon.log(LogLevel.DEBUG, "'" + config.name() + "' stdout output:\n"
+                        + io.kupervisor.core.config.dialect.PyBytes.repr(bytes));
+            }
+            byte[] logged = strip ? AnsiStripper.strip(bytes) : bytes;
+            try {
+                log.write(logged, 0, logged.length);
+                stdoutLost.wrote();
+            } catch (IOException e) {
+                stdoutLost.failed(e, logged.length);
+            }
+            hooks.listenerOutput(this, pid, bytes);
+        };
     }
 
     private static void closeAll(int[]... pipes) {
@@ -441,6 +530,7 @@ public final class Subprocess {
 
     private void closeStdin() {
         if (stdinFd >= 0) {
+            daemon.pump().cancelWritable(stdinFd);
             Posix.close(stdinFd);
             stdinFd = -1;
         }

@@ -26,7 +26,8 @@ import java.util.function.BiConsumer;
  * {@code /healthz} and {@code /readyz} for Kubernetes probes, on the daemon's own HTTP server
  * (its bounds and deadlines: a half-sent request cannot hold a probe up). Live: the daemon's loop
  * answers within a second (a wedged loop is what a restart fixes). Ready: every autostart process
- * is RUNNING and the daemon is not shutting down. Both list the process states in plain text.
+ * is RUNNING, or is a one-shot that exited as expected and will not be restarted, and the daemon
+ * is not shutting down. Both list the process states in plain text.
  * Exactly these two paths (any query), GET or HEAD; other paths are 404, other methods 405. No
  * auth: a probe has no credentials.
  */
@@ -115,11 +116,28 @@ public final class Health implements AutoCloseable {
         boolean ready = status.state() == SupervisorState.RUNNING;
         for (ProcessStatus p : status.processes()) {
             body.append(p.namespec()).append(' ').append(p.state()).append('\n');
-            if (p.config().autostart() && p.state() != ProcessState.RUNNING) {
+            if (p.config().autostart() && p.state() != ProcessState.RUNNING && !finishedOneShot(p)) {
                 ready = false;
             }
         }
         return new Answer(ready ? 200 : 503, (ready ? "ready\n" : "not ready\n") + body);
+    }
+
+    /**
+     * A one-shot that did its job: EXITED with an expected status and not to be restarted
+     * ({@code autorestart=false}, or {@code unexpected} after an expected exit). It stays EXITED for
+     * good, so waiting for it to be RUNNING would keep the pod unready forever.
+     */
+    static boolean finishedOneShot(ProcessStatus p) {
+        if (p.state() != ProcessState.EXITED) {
+            return false;
+        }
+        var status = p.snapshot().exitStatus();
+        boolean expected = status != null && p.config().exitcodes().contains(status.code());
+        return expected && switch (p.config().autorestart()) {
+            case FALSE, UNEXPECTED -> true;
+            case TRUE -> false;
+        };
     }
 
     @Override

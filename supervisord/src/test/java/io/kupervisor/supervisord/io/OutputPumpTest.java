@@ -60,7 +60,7 @@ class OutputPumpTest {
     }
 
     @Test
-    void aReleasedPipeIsDrainedAndClosedWhileItsWriterStillHoldsIt() throws Exception {
+    void aReapedProcessesPipeIsDrainedAndClosedWhileAnOrphanStillHoldsIt() throws Exception {
         OutputPump pump = new OutputPump();
         pump.start();
         int[] pipe = Posix.pipe();
@@ -87,7 +87,9 @@ class OutputPumpTest {
             // what the process wrote last, not yet read when it is reaped
             await().atMost(Duration.ofSeconds(10)).until(() -> inEpollWait(pump.thread()));
             Posix.writeAll(pipe[1], "last\n".getBytes(StandardCharsets.UTF_8));
-            pump.release(id);
+            CountDownLatch then = new CountDownLatch(1);
+            pump.drainThen(new long[] {id}, then::countDown);
+            assertThat(then.await(10, TimeUnit.SECONDS)).isTrue();
             // the write end is still open (an orphan holds it), yet the pump lets go of the pipe
             assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
             synchronized (got) {
