@@ -11,9 +11,11 @@ import java.util.function.Consumer;
 
 /**
  * The daemon as everything outside its loop sees it: XML-RPC, the web page, the health endpoints,
- * event listeners, tests. Only the daemon's loop thread touches process state; this interface is
- * how the rest of the daemon asks for something, and the only way it can: it hands out immutable
- * snapshots and futures, never a process.
+ * tests, and whatever else follows the daemon (the events it publishes are the facts supervisord's
+ * events carry). Only the daemon's loop thread touches process state; this interface is how the
+ * rest of the daemon asks for something, and the only way it can: it hands out immutable
+ * snapshots and futures, never a process. (The event listeners run processes of their own and are
+ * part of the engine: the engine tells them of every event beside the subscribers.)
  *
  * <h2>Requests</h2>
  * Every request may be made from any thread. It is carried out on the loop, with supervisord's
