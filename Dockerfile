@@ -20,10 +20,18 @@ COPY . .
 RUN ./mvnw -B -Dmaven.test.skip=true package
 RUN tools/package/dist.sh /opt/kupervisor
 
-# ---- kupervisor: supervisord, ctl, tail, migrate; also the init container of in-pod mode ----
+# ---- kupervisor-init: the static PID 1 of operator-mode process pods (init/kupervisor-init.c) ----
+FROM debian:12-slim AS init
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
+COPY init/ /src/init/
+RUN /src/init/build.sh /out/kupervisor-init
+
+# ---- kupervisor: supervisord, ctl, tail, migrate; also the init container of in-pod mode and
+# the one that copies kupervisor-init into process pods ----
 # glibc base (the runtime is built against glibc); non-root by default.
 FROM debian:12-slim AS kupervisor
 COPY --from=build /opt/kupervisor /opt/kupervisor
+COPY --from=init /out/kupervisor-init /opt/kupervisor/bin/kupervisor-init
 USER 65532:65532
 ENTRYPOINT ["/opt/kupervisor/bin/kupervisor"]
 CMD ["--help"]

@@ -28,24 +28,34 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- end -}}
 
-{{/* The rules the operator needs on the namespaces it watches: nothing more. */}}
+{{/*
+The rules the operator needs on the namespaces it watches, verb by verb, and nothing more
+(e2e RbacE2ETest runs the operator with exactly these under a ServiceAccount token):
+programs are listed and watched (the informer), patched only to take out the finalizer of
+earlier versions; their status is patched; pods are listed, watched, created and deleted (the
+informer's cache answers every read); events are created and patched (counts of a series);
+PodDisruptionBudgets of programs that ask for one are read, created, patched and deleted.
+*/}}
 {{- define "kupervisor.watchRules" -}}
 - apiGroups: ["kupervisor.io"]
   resources: ["supervisedprograms"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["list", "watch", "patch"]
 - apiGroups: ["kupervisor.io"]
   resources: ["supervisedprograms/status"]
-  verbs: ["get", "patch", "update"]
-# owner references with blockOwnerDeletion on the process pods
+  verbs: ["patch"]
+# owner references with blockOwnerDeletion on the process pods (OwnerReferencesPermissionEnforcement)
 - apiGroups: ["kupervisor.io"]
   resources: ["supervisedprograms/finalizers"]
   verbs: ["update"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch", "create", "delete"]
+  verbs: ["list", "watch", "create", "delete"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["get", "create", "patch", "delete"]
 {{- end -}}
 
 {{/*

@@ -48,9 +48,13 @@ class PackagingIT {
                 runs.add(line.substring(4).strip());
             }
         }
-        // the Maven package step is what the build of this very test ran; dist.sh is run below
+        // the Maven package step is what the build of this very test ran; dist.sh is run below;
+        // init/build.sh (kupervisor-init) is run by the operator's KupervisorInitTest, with the C
+        // compiler and static libc that the apt-get step installs in the image (Debian's gcc, libc6-dev)
         assertThat(runs).containsExactly("./mvnw -B -q -Dmaven.test.skip=true -Dmaven.main.skip=true -Dquarkus.build.skip=true package", "./mvnw -B -Dmaven.test.skip=true package",
-                "tools/package/dist.sh /opt/kupervisor");
+                "tools/package/dist.sh /opt/kupervisor",
+                "apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*",
+                "/src/init/build.sh /out/kupervisor-init");
     }
 
     @Test

@@ -47,7 +47,7 @@ class LifecycleE2ETest {
             assertThat(took).isGreaterThan(Duration.ofMillis(1000)).isLessThan(Duration.ofSeconds(6));
             assertThat(watch.states("steady", "steady")).containsExactly("STARTING", "RUNNING");
             assertThat(running.pod).isEqualTo(pod.getMetadata().getName());
-            assertThat(running.description).matches("pod " + pod.getMetadata().getName() + ", uptime 0:00:0\\d");
+            assertThat(running.description).isEqualTo("pod " + pod.getMetadata().getName());
             assertThat(watch.program("steady").getStatus().ready).isEqualTo("1/1");
             assertThat(Programs.events(cluster.client(), ns, "steady")).containsExactly(
                     "spawned: 'steady' with pod " + pod.getMetadata().getName(),
@@ -90,17 +90,17 @@ class LifecycleE2ETest {
             assertThat(fatal.spawns).isEqualTo(3L);
             SupervisedProgram p = watch.program("crashy");
             assertThat(p.getStatus().state).isEqualTo("FATAL");
-            assertThat(p.getStatus().conditions).anyMatch(c -> c.getType().equals("Fatal") && c.getStatus().equals("True"))
+            assertThat(p.getStatus().conditions).anyMatch(c -> c.getType().equals("Stalled") && c.getStatus().equals("True")
+                    && c.getReason().equals("GaveUp"))
                     .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("False"));
 
             List<String> events = Programs.events(cluster.client(), ns, "crashy");
+            // the same line again is the same Event counted (a series), at its first place
             assertThat(events).containsExactly(
                     "spawned: 'crashy' with pod " + names.get(0),
-                    "exited: crashy (exit status 1; not expected)",
+                    "exited: crashy (exit status 1; not expected) (x3)",
                     "spawned: 'crashy' with pod " + names.get(1),
-                    "exited: crashy (exit status 1; not expected)",
                     "spawned: 'crashy' with pod " + names.get(2),
-                    "exited: crashy (exit status 1; not expected)",
                     "gave up: crashy entered FATAL state, too many start retries too quickly");
             var get = KubectlTable.parse(cluster.kubectl("get", "sprog", "crashy", "-n", ns).requireSuccess().stdout());
             assertThat(get.row("crashy")).containsEntry("STATE", "FATAL")
@@ -140,10 +140,9 @@ class LifecycleE2ETest {
                     .doesNotContain("BACKOFF", "FATAL");
             assertThat(Programs.events(cluster.client(), ns, "server")).containsExactly(
                     "spawned: 'server' with pod " + first.getMetadata().getName(),
-                    "success: server entered RUNNING state, process has stayed up for > than 1 seconds (startsecs)",
+                    "success: server entered RUNNING state, process has stayed up for > than 1 seconds (startsecs) (x2)",
                     "exited: server (exit status 3; not expected)",
-                    "spawned: 'server' with pod " + second.getMetadata().getName(),
-                    "success: server entered RUNNING state, process has stayed up for > than 1 seconds (startsecs)");
+                    "spawned: 'server' with pod " + second.getMetadata().getName());
             // the exited pod is kept for its logs beside the running one; nothing else
             assertThat(watch.allPods("server")).hasSize(2);
         }

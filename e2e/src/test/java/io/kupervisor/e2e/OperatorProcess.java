@@ -51,6 +51,11 @@ final class OperatorProcess implements AutoCloseable {
      * for the lease: {@link #awaitLeadership} waits for that.
      */
     static OperatorProcess start(String name, Path kubeconfig) {
+        return start(name, kubeconfig, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, Path)}, with more environment (settings a deployment would make). */
+    static OperatorProcess start(String name, Path kubeconfig, java.util.Map<String, String> extraEnv) {
         Path jar = Path.of(System.getProperty("kupervisor.e2e.operator.jar",
                 "../operator/target/quarkus-app/quarkus-run.jar")).toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
@@ -78,6 +83,7 @@ final class OperatorProcess implements AutoCloseable {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(http));
         env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(management));
+        env.putAll(extraEnv);
         long t0 = System.nanoTime();
         Process p;
         try {

@@ -53,13 +53,23 @@ final class Programs {
 
     /**
      * The messages of the Events about {@code program}, oldest first (the operator names them
-     * {@code <program>.<millis><sequence>} in hex).
+     * {@code <program>.<millis><sequence>} in hex); a series ends in {@code (xN)}.
      */
     static List<String> events(KubernetesClient client, String namespace, String program) {
+        return series(client, namespace, program).stream()
+                .map(e -> e.getCount() == null || e.getCount() == 1 ? e.getMessage() : e.getMessage() + " (x" + e.getCount() + ")")
+                .toList();
+    }
+
+    /**
+     * The program's Events, oldest first: a line the operator wrote again within 10 minutes is one
+     * Event with a count (a series, as {@code kubectl describe} shows {@code x3 over 5s}), at its
+     * first place.
+     */
+    static List<Event> series(KubernetesClient client, String namespace, String program) {
         return client.v1().events().inNamespace(namespace).list().getItems().stream()
                 .filter(e -> program.equals(e.getInvolvedObject().getName()))
                 .sorted(Comparator.comparing((Event e) -> e.getMetadata().getName()))
-                .map(Event::getMessage)
                 .toList();
     }
 }

@@ -172,7 +172,8 @@ public final class ProgramResolver {
             // log lines name the process, as supervisord's do
             LifecycleRules rules = new LifecycleRules(name.isEmpty() ? programName : name, autostart, startsecs,
                     startretries, autorestart, codes, stopsignal, stopwaitsecs, stopasgroup, killasgroup);
-            processes.add(new ResolvedProcess(name, num, rules, argv, directory, env, uid));
+            processes.add(new ResolvedProcess(name, num, rules, argv, directory, env, uid,
+                    spec.umask == null ? null : spec.umask.strip(), Boolean.TRUE.equals(spec.redirectStderr)));
         }
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
@@ -180,11 +181,16 @@ public final class ProgramResolver {
         return new ResolvedProgram(programName, groupName, orDefault(spec.priority, 999), processes, configHash(spec));
     }
 
-    /** A digest of the spec without its run state: equal specs run the same processes. */
+    /**
+     * A digest of the spec without what does not reach the processes (the run state, the
+     * disruption budget): equal digests run the same processes.
+     */
     public static String configHash(SupervisedProgramSpec spec) {
         RunState state = spec.state;
+        var budget = spec.disruptionBudget;
         try {
             spec.state = null;
+            spec.disruptionBudget = null;
             byte[] json = HASH_MAPPER.writeValueAsBytes(HASH_MAPPER.valueToTree(spec));
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
             return HexFormat.of().formatHex(digest, 0, 8);
@@ -192,6 +198,7 @@ public final class ProgramResolver {
             throw new IllegalStateException("cannot hash spec", e);
         } finally {
             spec.state = state;
+            spec.disruptionBudget = budget;
         }
     }
 

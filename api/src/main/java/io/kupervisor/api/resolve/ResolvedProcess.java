@@ -15,6 +15,8 @@ import java.util.Map;
  * @param directory  the working directory, or null
  * @param environment the process's own variables, in order
  * @param uid        the numeric user, or null when none is set
+ * @param umask      the umask in octal digits ({@code 022}), or null when none is set
+ * @param redirectStderr whether stderr goes to stdout
  */
 public record ResolvedProcess(
         String name,
@@ -23,7 +25,9 @@ public record ResolvedProcess(
         List<String> argv,
         String directory,
         Map<String, String> environment,
-        Long uid) {
+        Long uid,
+        String umask,
+        boolean redirectStderr) {
 
     public ResolvedProcess {
         argv = List.copyOf(argv);

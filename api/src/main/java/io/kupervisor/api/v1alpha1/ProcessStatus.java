@@ -51,13 +51,32 @@ public class ProcessStatus {
     @JsonPropertyDescription("when the pending time-based rule fires (end of startsecs, backoff, stopwaitsecs)")
     public String delay;
 
+    @JsonPropertyDescription("the signal that ended the last run, when a signal did")
     public Integer exitSignal;
 
+    @JsonPropertyDescription("a stop signal was sent and the exit is awaited")
     public Boolean killing;
 
+    @JsonPropertyDescription("a spawn was asked for and its container has not started yet")
     public Boolean spawnPending;
 
+    @JsonPropertyDescription("when 'waiting for NAME to stop' was last reported")
     public String lastStopReport;
+
+    @JsonPropertyDescription("what the cluster says about the process's pod that supervisord has no word for: unschedulable, waiting for its image, on a node that does not answer, evicted, OOMKilled")
+    public String podCondition;
+
+    @JsonPropertyDescription("respawns after exits from RUNNING within the last 10 minutes (restart churn)")
+    public Integer recentRestarts;
+
+    @JsonPropertyDescription("when a delayed respawn (restart churn, or the cluster refusing the pod) is due")
+    public String respawnAt;
+
+    @JsonPropertyDescription("why pod creation is being retried (the cluster refused it for now: quota, rate limit, server error)")
+    public String createRetry;
+
+    @JsonPropertyDescription("consecutive pod creations the cluster refused for now (the retry delay grows with it, capped)")
+    public Integer createRetries;
 
     @JsonPropertyDescription("hash of the process's configuration; a change restarts the process as supervisorctl update does")
     public String configHash;

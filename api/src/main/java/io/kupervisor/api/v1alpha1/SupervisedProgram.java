@@ -20,7 +20,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("sprog")
 @AdditionalPrinterColumn(name = "State", jsonPath = ".status.state", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Description", jsonPath = ".status.description", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.ready", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.ready", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Uptime", jsonPath = ".status.readySince", type = AdditionalPrinterColumn.Type.DATE,
+        getDescription = "time since the youngest process started, while every process is RUNNING")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class SupervisedProgram extends CustomResource<SupervisedProgramSpec, SupervisedProgramStatus>
         implements Namespaced {

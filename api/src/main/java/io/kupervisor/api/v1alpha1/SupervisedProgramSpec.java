@@ -9,7 +9,14 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -65,7 +72,7 @@ public class SupervisedProgramSpec {
     public Integer numprocsStart = 0;
 
     @Default("999")
-    @JsonPropertyDescription("priority=: start order within a group, ascending")
+    @JsonPropertyDescription("priority=: start order within a group, ascending. Each SupervisedProgram starts on its own, so a value other than 999 is flagged in the status (not applied)")
     public Integer priority = 999;
 
     @Default("true")
@@ -99,7 +106,7 @@ public class SupervisedProgramSpec {
     @Size(min = 1, max = 16)
     @ValidationRule(value = "self.matches('^(?i)(sig)?(hup|int|quit|ill|trap|abrt|iot|bus|fpe|kill|usr1|segv|usr2|pipe|alrm|term|stkflt|chld|cld|cont|stop|tstp|ttin|ttou|urg|xcpu|xfsz|vtalrm|prof|winch|io|poll|pwr|sys|rtmin|rtmax)$') || self.matches('^([0-9]|[12][0-9]|3[01]|34|64)$')",
             message = "stopsignal must be a signal name such as TERM, QUIT, INT, HUP, KILL, USR1, USR2 (SIG prefix optional) or its number")
-    @JsonPropertyDescription("stopsignal=: the signal that asks the process to stop")
+    @JsonPropertyDescription("stopsignal=: the signal that asks the process to stop; the pod's init (kupervisor-init) passes the kubelet's TERM on as this signal")
     public String stopsignal = "TERM";
 
     @Default("10")
@@ -108,10 +115,10 @@ public class SupervisedProgramSpec {
     public Integer stopwaitsecs = 10;
 
     @Default("false")
-    @JsonPropertyDescription("stopasgroup=: signal the whole process group (in a container the whole container stops with its main process anyway)")
+    @JsonPropertyDescription("stopasgroup=: the stop signal goes to the command's whole process group, not only to the command (done by the pod's init)")
     public Boolean stopasgroup = false;
 
-    @JsonPropertyDescription("killasgroup=: SIGKILL the whole process group; defaults to stopasgroup")
+    @JsonPropertyDescription("killasgroup=: SIGKILL the whole process group; defaults to stopasgroup. In a pod SIGKILL always ends every process of the container, so false is flagged in the status (not applied)")
     public Boolean killasgroup;
 
     @Size(min = 1, max = 64)
@@ -124,34 +131,34 @@ public class SupervisedProgramSpec {
 
     @Size(max = 4)
     @ValidationRule(value = "self.matches('^[0-7]{1,4}$')", message = "umask must be an octal number such as 022")
-    @JsonPropertyDescription("umask=: octal; recorded, not applied (Kubernetes has no umask setting)")
+    @JsonPropertyDescription("umask=: octal, set for the command by the pod's init (kupervisor-init)")
     public String umask;
 
     @JsonPropertyDescription("environment=: variables of the process, as a map")
     public Map<String, String> environment = new LinkedHashMap<>();
 
     @Default("false")
-    @JsonPropertyDescription("redirect_stderr=: stderr goes to stdout (in a pod both are the container's log anyway)")
+    @JsonPropertyDescription("redirect_stderr=: the command's stderr goes to its stdout (done by the pod's init; the container log then tags every line stdout)")
     public Boolean redirectStderr = false;
 
-    @JsonPropertyDescription("stdout_logfile=: kept from the INI; in a pod the container's stdout is the log (kubectl logs)")
+    @JsonPropertyDescription("stdout_logfile=: kept from the INI; in a pod the container's stdout is the log (kubectl logs), so a file here is flagged in the status (not applied); list it in logFiles to stream a file the program writes itself")
     public String stdoutLogfile;
 
-    @JsonPropertyDescription("stdout_logfile_maxbytes=: kept from the INI")
+    @JsonPropertyDescription("stdout_logfile_maxbytes=: kept from the INI; the kubelet rotates container logs (containerLogMaxSize)")
     public String stdoutLogfileMaxbytes;
 
     @Min(0)
-    @JsonPropertyDescription("stdout_logfile_backups=: kept from the INI")
+    @JsonPropertyDescription("stdout_logfile_backups=: kept from the INI; the kubelet keeps containerLogMaxFiles")
     public Integer stdoutLogfileBackups;
 
-    @JsonPropertyDescription("stderr_logfile=: kept from the INI; in a pod the container's stderr is the log (kubectl logs)")
+    @JsonPropertyDescription("stderr_logfile=: kept from the INI; in a pod the container's stderr is the log (kubectl logs), so a file here is flagged in the status (not applied)")
     public String stderrLogfile;
 
-    @JsonPropertyDescription("stderr_logfile_maxbytes=: kept from the INI")
+    @JsonPropertyDescription("stderr_logfile_maxbytes=: kept from the INI; the kubelet rotates container logs (containerLogMaxSize)")
     public String stderrLogfileMaxbytes;
 
     @Min(0)
-    @JsonPropertyDescription("stderr_logfile_backups=: kept from the INI")
+    @JsonPropertyDescription("stderr_logfile_backups=: kept from the INI; the kubelet keeps containerLogMaxFiles")
     public Integer stderrLogfileBackups;
 
     // ---- supervisord names beside the keys ----
@@ -175,23 +182,64 @@ public class SupervisedProgramSpec {
     @JsonPropertyDescription("the container image the command runs in")
     public String image;
 
-    @JsonPropertyDescription("Always, IfNotPresent or Never")
+    @JsonPropertyDescription("when the kubelet pulls the image: Always, IfNotPresent or Never (Kubernetes' default when empty)")
     public ImagePullPolicy imagePullPolicy;
 
+    @JsonPropertyDescription("Secrets for pulling the image: a list of {name: SECRET} (kubectl explain pod.spec.imagePullSecrets)")
     public List<LocalObjectReference> imagePullSecrets;
 
+    @JsonPropertyDescription("the process container's CPU and memory requests and limits (kubectl explain pod.spec.containers.resources)")
     public ResourceRequirements resources;
 
     @Size(max = 253)
+    @JsonPropertyDescription("the ServiceAccount the process pods run as (the namespace's default when empty)")
     public String serviceAccountName;
 
+    @JsonPropertyDescription("labels a node must have to run the process pods (kubectl explain pod.spec.nodeSelector)")
     public Map<String, String> nodeSelector;
 
+    @JsonPropertyDescription("taints the process pods tolerate (kubectl explain pod.spec.tolerations)")
     public List<Toleration> tolerations;
 
+    @JsonPropertyDescription("node and pod affinity of the process pods (kubectl explain pod.spec.affinity)")
+    public Affinity affinity;
+
+    @Size(max = 253)
+    @JsonPropertyDescription("the PriorityClass of the process pods (scheduling and eviction order; not supervisord's priority)")
+    public String priorityClassName;
+
+    @JsonPropertyDescription("volumes of the process pods (kubectl explain pod.spec.volumes)")
     public List<Volume> volumes;
 
+    @JsonPropertyDescription("where the volumes appear in the process container (kubectl explain pod.spec.containers.volumeMounts)")
     public List<VolumeMount> volumeMounts;
+
+    @JsonPropertyDescription("variables in Kubernetes' form, set after environment: a value, or valueFrom a Secret key, a ConfigMap key, a pod field or a resource (kubectl explain pod.spec.containers.env)")
+    public List<EnvVar> env;
+
+    @JsonPropertyDescription("every key of a Secret or ConfigMap as variables, before environment and env (kubectl explain pod.spec.containers.envFrom)")
+    public List<EnvFromSource> envFrom;
+
+    @JsonPropertyDescription("ports the process listens on, for Services and probes (kubectl explain pod.spec.containers.ports)")
+    public List<ContainerPort> ports;
+
+    @JsonPropertyDescription("the kubelet's liveness probe of the process container; a failure restarts nothing (restartPolicy Never) but ends the process, which the state machine then handles as an exit (kubectl explain pod.spec.containers.livenessProbe)")
+    public Probe livenessProbe;
+
+    @JsonPropertyDescription("the kubelet's readiness probe: whether Services send traffic to the pod (kubectl explain pod.spec.containers.readinessProbe)")
+    public Probe readinessProbe;
+
+    @JsonPropertyDescription("the kubelet's startup probe (kubectl explain pod.spec.containers.startupProbe)")
+    public Probe startupProbe;
+
+    @JsonPropertyDescription("the process container's securityContext, merged over the operator's restricted defaults (runAsNonRoot, no privilege escalation, every capability dropped, seccomp RuntimeDefault): set a field here to change it (kubectl explain pod.spec.containers.securityContext)")
+    public SecurityContext securityContext;
+
+    @JsonPropertyDescription("a pod template the operator's own fields are merged over, for what the fields above do not reach: its metadata, its spec (securityContext, hostAliases, dnsConfig, initContainers, extra containers...) and, in a container named as the program or the first container, the process container's fields. The operator's fields win (command, image, env, restartPolicy Never...) (kubectl explain pod)")
+    public PodTemplateSpec podTemplate;
+
+    @JsonPropertyDescription("a PodDisruptionBudget for the program's pods (voluntary evictions such as node drains)")
+    public DisruptionBudget disruptionBudget;
 
     @JsonPropertyDescription("labels added to every pod")
     public Map<String, String> podLabels;

@@ -23,9 +23,20 @@ public class SupervisedProgramStatus {
     @JsonPropertyDescription("RUNNING processes / processes, as 2/3")
     public String ready;
 
+    @JsonPropertyDescription("processes RUNNING")
     public Integer readyProcesses;
 
+    @JsonPropertyDescription("processes of the program (numprocs)")
     public Integer totalProcesses;
+
+    @JsonPropertyDescription("while every process is RUNNING, when the youngest of them started (the UPTIME column shows the time since); empty otherwise")
+    public String readySince;
+
+    @JsonPropertyDescription("the PodDisruptionBudget the operator keeps for the program (maxUnavailable=N); empty when none")
+    public String disruptionBudget;
+
+    @JsonPropertyDescription("fields of the spec a pod cannot apply as supervisord would (kept, not applied), in words")
+    public List<String> notApplied;
 
     @JsonPropertyDescription("the run state last acted on (spec.state)")
     public String appliedState;
@@ -33,7 +44,9 @@ public class SupervisedProgramStatus {
     @JsonPropertyDescription("the value of the kupervisor.io/restartedAt annotation last acted on")
     public String restartedAt;
 
+    @JsonPropertyDescription("Ready (every process RUNNING), Reconciling (processes on their way: starting, backing off, stopping, being replaced), Stalled (a process FATAL or the spec refused: a person must act), as kstatus reads them")
     public List<Condition> conditions = new ArrayList<>();
 
+    @JsonPropertyDescription("one entry per process, by name: what supervisorctl status shows, and the state machine's snapshot")
     public List<ProcessStatus> processes = new ArrayList<>();
 }

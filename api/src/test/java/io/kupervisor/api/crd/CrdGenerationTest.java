@@ -1,11 +1,15 @@
 package io.kupervisor.api.crd;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,12 +67,60 @@ class CrdGenerationTest {
     @Test
     void printerColumnsReadLikeSupervisorctl() {
         int state = generated.indexOf("name: \"State\"");
+        int ready = generated.indexOf("name: \"Ready\"");
         int description = generated.indexOf("name: \"Description\"");
+        int uptime = generated.indexOf("name: \"Uptime\"");
         int age = generated.indexOf("name: \"Age\"");
         assertThat(state).isPositive();
-        assertThat(description).isGreaterThan(state);
-        assertThat(age).isGreaterThan(description);
+        assertThat(ready).isGreaterThan(state);
+        assertThat(description).isGreaterThan(ready);
+        assertThat(uptime).isGreaterThan(description);
+        assertThat(age).isGreaterThan(uptime);
         assertThat(generated).contains("jsonPath: \".status.description\"");
+        // every column is in the default output (READY included), none only in -o wide
+        assertThat(generated).doesNotContain("priority: 1");
+        // the uptime is a timestamp the client turns into an age: the status is not rewritten to count it
+        assertThat(generated).contains("jsonPath: \".status.readySince\"\n      name: \"Uptime\"\n      priority: 0\n      type: \"date\"");
+    }
+
+    /** kubectl explain shows a description for every field, down to the Kubernetes-typed ones. */
+    @Test
+    void everyFieldHasADescription() {
+        CustomResourceDefinition crd = new KubernetesSerialization().unmarshal(generated, CustomResourceDefinition.class);
+        JSONSchemaProps root = crd.getSpec().getVersions().getFirst().getSchema().getOpenAPIV3Schema();
+        List<String> missing = new ArrayList<>();
+        undescribed("", root.getProperties().get("spec"), missing);
+        undescribed("", root.getProperties().get("status"), missing);
+        assertThat(missing).as("fields without a description").isEmpty();
+        assertThat(root.getDescription()).isNotBlank();
+    }
+
+    private static void undescribed(String path, JSONSchemaProps p, List<String> missing) {
+        if (p.getDescription() == null || p.getDescription().isBlank()) {
+            missing.add(path.isEmpty() ? "(root)" : path);
+        }
+        if (p.getProperties() != null) {
+            p.getProperties().forEach((name, child) -> undescribed(path + "." + name, child, missing));
+        }
+        if (p.getItems() != null && p.getItems().getSchema() != null && p.getItems().getSchema().getProperties() != null) {
+            p.getItems().getSchema().getProperties().forEach((name, child) -> undescribed(path + "[]." + name, child, missing));
+        }
+    }
+
+    /** The API conventions: lists of named things are maps (server-side apply merges them by key). */
+    @Test
+    void conditionsAndProcessesAreListMaps() {
+        assertThat(generated).contains("x-kubernetes-list-map-keys:\n                - \"type\"\n                x-kubernetes-list-type: \"map\"");
+        assertThat(generated).contains("x-kubernetes-list-map-keys:\n                - \"name\"\n                x-kubernetes-list-type: \"map\"");
+    }
+
+    /** Kubernetes-typed fields are objects kept as written (the API server validates the pod built from them). */
+    @Test
+    void kubernetesFieldsKeepTheCrdSmall() {
+        assertThat(generated.length()).as("small enough for kubectl apply's last-applied annotation (256 KiB)")
+                .isLessThan(64 * 1024);
+        assertThat(generated).contains("podTemplate:\n                description:");
+        assertThat(generated).doesNotContain("terminationGracePeriodSeconds");
     }
 
     @Test

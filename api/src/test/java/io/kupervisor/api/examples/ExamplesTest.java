@@ -55,6 +55,9 @@ class ExamplesTest {
         // and converting the INI gives a spec that resolves to the same processes
         SupervisedProgram converted = ProgramConverter.convert(ini.groups().getFirst(), "default", "busybox:1.36")
                 .getFirst().program();
+        // the resource adds a non-root UID for the restricted Pod Security level; the INI runs as its daemon's user
+        assertThat(cr.processes().getFirst().uid()).isEqualTo(65534L);
+        converted.getSpec().user = "65534";
         assertThat(ProgramResolver.resolve(converted).processes()).isEqualTo(cr.processes());
     }
 

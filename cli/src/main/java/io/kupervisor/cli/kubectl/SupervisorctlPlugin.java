@@ -97,6 +97,20 @@ public final class SupervisorctlPlugin implements Callable<Integer> {
     record Line(String namespec, String state, String description, SupervisedProgram program) {
     }
 
+    /**
+     * The status's description; for a RUNNING process supervisorctl's uptime is added from its start
+     * time (the operator does not rewrite the status every second to count it).
+     */
+    static String describe(ProcessStatus ps) {
+        String d = ps.description == null ? "" : ps.description;
+        if (!"RUNNING".equals(ps.state) || ps.startTime == null || ps.pod == null || !d.startsWith("pod " + ps.pod)) {
+            return d;
+        }
+        long up = Math.max(0, java.time.Instant.now().getEpochSecond() - java.time.Instant.parse(ps.startTime).getEpochSecond());
+        return "pod " + ps.pod + ", uptime " + io.kupervisor.core.status.ProcessDescription.uptime(up)
+                + d.substring(("pod " + ps.pod).length());
+    }
+
     private List<Line> lines(List<SupervisedProgram> programs) {
         List<Line> lines = new ArrayList<>();
         for (SupervisedProgram p : programs) {
@@ -107,8 +121,7 @@ public final class SupervisorctlPlugin implements Callable<Integer> {
             }
             for (ProcessStatus ps : processes) {
                 String spec = group.equals(ps.name) ? ps.name : group + ":" + ps.name;
-                lines.add(new Line(spec, ps.state == null ? "UNKNOWN" : ps.state,
-                        ps.description == null ? "" : ps.description, p));
+                lines.add(new Line(spec, ps.state == null ? "UNKNOWN" : ps.state, describe(ps), p));
             }
         }
         lines.sort(Comparator.comparing(Line::namespec));

@@ -10,16 +10,20 @@ import java.util.Optional;
 @ConfigMapping(prefix = "kupervisor.operator")
 public interface OperatorConfig {
 
-    /** How a stop signal other than TERM reaches the process. */
-    @WithDefault("container")
+    /**
+     * How a stop signal other than TERM reaches the process: {@code init} runs every command under
+     * kupervisor-init, which also applies stopasgroup, umask and redirect_stderr.
+     */
+    @WithDefault("init")
     StopSignalMode stopSignal();
 
-    /**
-     * How often the uptime in a RUNNING program's description is refreshed; 0 never refreshes (the
-     * description then shows the uptime at the last state change).
-     */
-    @WithDefault("60s")
-    Duration statusRefresh();
+    /** The kupervisor image, whose kupervisor-init an init container copies into each process pod. */
+    @WithDefault("kupervisor/kupervisor:0.1.0")
+    String initImage();
+
+    /** How often the runtimes of deleted programs are forgotten (a deleted program is not reconciled again). */
+    @WithDefault("30s")
+    Duration forgetInterval();
 
     /** The time zone of stop times in descriptions ({@code Nov 24 09:05 PM}); supervisorctl uses local time. */
     @WithDefault("UTC")
@@ -44,6 +48,11 @@ public interface OperatorConfig {
     }
 
     enum StopSignalMode {
+        /**
+         * The command runs under kupervisor-init (copied in by an init container), which passes the
+         * kubelet's TERM on as the stopsignal; works on every cluster.
+         */
+        INIT,
         /** {@code lifecycle.stopSignal} (Kubernetes 1.33+, ContainerStopSignals); ignored by older clusters. */
         CONTAINER,
         /** A preStop hook {@code kill -SIG 1} that waits for the exit; needs {@code /bin/sh} in the image. */

@@ -72,7 +72,7 @@ public final class ProcessPods {
         return p.getMetadata().getDeletionTimestamp() != null;
     }
 
-    static boolean terminated(Pod p) {
+    public static boolean terminated(Pod p) {
         String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
         return "Succeeded".equals(phase) || "Failed".equals(phase) || PodObservation.of(p, "").exit().isPresent();
     }

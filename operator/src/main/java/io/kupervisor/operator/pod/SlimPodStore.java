@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
@@ -16,9 +17,10 @@ import java.util.stream.Stream;
 
 /**
  * The pod informer's cache, keeping of each pod only what the operator reads: its identity,
- * labels, annotations, owners and deletion, the names of its containers, and its phase and
- * container states. A pod on a cluster also carries its whole spec, managedFields and a list of
- * conditions, kilobytes each, and the operator keeps one pod per process in memory.
+ * labels, annotations, owners and deletion, the names of its containers, its node, its phase,
+ * container states and the conditions that report a problem (not scheduled, not ready, a
+ * disruption). A pod on a cluster also carries its whole spec and managedFields, kilobytes each,
+ * and the operator keeps one pod per process in memory.
  *
  * <p>Events still carry the full pod; the informer compares cached and new pods by
  * resourceVersion only, which is kept.
@@ -91,6 +93,15 @@ public final class SlimPodStore implements ItemStore<Pod> {
                 containers.add(named);
             }
             spec.setContainers(containers);
+            List<Container> inits = new ArrayList<>();
+            for (Container c : nonNull(pod.getSpec().getInitContainers())) {
+                Container named = new Container();
+                named.setName(c.getName());
+                named.setRestartPolicy(c.getRestartPolicy());
+                inits.add(named);
+            }
+            spec.setInitContainers(inits);
+            spec.setNodeName(pod.getSpec().getNodeName());
             slim.setSpec(spec);
         }
         PodStatus s = pod.getStatus();
@@ -107,6 +118,29 @@ public final class SlimPodStore implements ItemStore<Pod> {
                 states.add(state);
             }
             status.setContainerStatuses(states);
+            List<ContainerStatus> initStates = new ArrayList<>();
+            for (ContainerStatus cs : nonNull(s.getInitContainerStatuses())) {
+                ContainerStatus state = new ContainerStatus();
+                state.setName(cs.getName());
+                state.setState(cs.getState());
+                state.setRestartCount(cs.getRestartCount());
+                initStates.add(state);
+            }
+            status.setInitContainerStatuses(initStates);
+            // only the conditions that say something went wrong: not scheduled, not ready, disrupted
+            List<PodCondition> conditions = new ArrayList<>();
+            for (PodCondition c : nonNull(s.getConditions())) {
+                if (PodObservation.TELLING_CONDITIONS.contains(c.getType()) && !"True".equals(c.getStatus())
+                        || "DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus())) {
+                    PodCondition kept = new PodCondition();
+                    kept.setType(c.getType());
+                    kept.setStatus(c.getStatus());
+                    kept.setReason(c.getReason());
+                    kept.setMessage(c.getMessage());
+                    conditions.add(kept);
+                }
+            }
+            status.setConditions(conditions);
             slim.setStatus(status);
         }
         return slim;

@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -23,12 +25,43 @@ import java.util.concurrent.atomic.AtomicLong;
  * operator's log. Events are written by one background thread, in order, off the reconcile path
  * (an Event is a courtesy: a reconcile never waits for one, and a flood is dropped, not queued
  * without bound).
+ *
+ * <p>Repeats are aggregated as the Kubernetes event recorder does: the same line again within
+ * {@link #SERIES_WINDOW} raises its Event's count (kubectl describe: {@code x5 over 3m}); past
+ * {@link #SIMILAR_LIMIT} lines of one reason in that window (a crash loop's spawned/exited lines,
+ * each naming a new pod) they go into one {@code (combined from similar events)} Event whose count
+ * and message follow the latest. A program that crashes forever writes a bounded number of Events.
  */
 @ApplicationScoped
 public class EventRecorder {
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
     private static final String COMPONENT = "kupervisor-operator";
 
+    /** How long a series stays open (client-go's event correlator: 10 minutes). */
+    static final java.time.Duration SERIES_WINDOW = java.time.Duration.ofMinutes(10);
+    /** Lines of one reason in a window before they are combined (client-go's: 10). */
+    static final int SIMILAR_LIMIT = 10;
+    /** Series remembered at once; the least recently used is forgotten (then a new Event starts). */
+    private static final int MAX_SERIES = 4096;
+
+    /** One Event being counted: its name, how many, since when. */
+    private static final class Series {
+        final String name;
+        final Instant first;
+        int count;
+
+        Series(String name, Instant first) {
+            this.name = name;
+            this.first = first;
+        }
+    }
+
+    private final Map<String, Series> series = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Series> eldest) {
+            return size() > MAX_SERIES;
+        }
+    };
     private final KubernetesClient client;
     private final boolean enabled;
     private final AtomicLong sequence = new AtomicLong();
@@ -54,10 +87,58 @@ public class EventRecorder {
             return;
         }
         String time = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String type = warning ? "Warning" : "Normal";
+        String reason = reason(message);
+        String uid = program.getMetadata().getUid();
+        String name = program.getMetadata().getName();
+        String key = uid + "\u0000" + type + "\u0000" + reason;
+        Series counted;
+        boolean fresh;
+        String text = message;
+        synchronized (series) {
+            counted = current(key + "\u0000" + message, now);
+            fresh = counted == null;
+            if (fresh) {
+                Series similar = current("similar\u0000" + key, now);
+                if (similar == null) {
+                    similar = start("similar\u0000" + key, null, now);
+                }
+                similar.count++;
+                if (similar.count > SIMILAR_LIMIT) {
+                    text = "(combined from similar events): " + message;
+                    counted = current("combined\u0000" + key, now);
+                    fresh = counted == null;
+                    if (fresh) {
+                        counted = start("combined\u0000" + key, eventName(name, now), now);
+                    }
+                } else {
+                    counted = start(key + "\u0000" + message, eventName(name, now), now);
+                }
+            }
+            counted.count++;
+        }
+        if (!fresh) {
+            String patch = "{\"count\":" + counted.count + ",\"lastTimestamp\":\"" + time + "\",\"message\":"
+                    + io.fabric8.kubernetes.client.utils.Serialization.asJson(text) + "}";
+            String existing = counted.name;
+            writer.execute(() -> {
+                try {
+                    // resource(...): fabric8 patches the object it is given; withName(...) would read it first
+                    Event target = new EventBuilder().withNewMetadata().withName(existing).withNamespace(ns).endMetadata()
+                            .build();
+                    client.v1().events().inNamespace(ns).resource(target)
+                            .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
+                } catch (RuntimeException e) {
+                    LOG.debugf("event not updated: %s", e.getMessage());
+                }
+            });
+            return;
+        }
+        String eventName = counted.name;
         Event event = new EventBuilder()
                 .withNewMetadata()
-                .withName(String.format("%s.%012x%08x", program.getMetadata().getName(), now.toEpochMilli(),
-                        sequence.incrementAndGet()))
+                .withName(eventName)
                 .withNamespace(ns)
                 .endMetadata()
                 .withInvolvedObject(new ObjectReferenceBuilder()
@@ -67,9 +148,9 @@ public class EventRecorder {
                         .withNamespace(ns)
                         .withUid(program.getMetadata().getUid())
                         .build())
-                .withReason(reason(message))
-                .withMessage(message)
-                .withType(warning ? "Warning" : "Normal")
+                .withReason(reason)
+                .withMessage(text)
+                .withType(type)
                 .withFirstTimestamp(time)
                 .withLastTimestamp(time)
                 .withCount(1)
@@ -83,6 +164,22 @@ public class EventRecorder {
                 LOG.debugf("event not written: %s", e.getMessage());
             }
         });
+    }
+
+    /** The open series of {@code key}, or null when there is none or its window has passed. Under the lock. */
+    private Series current(String key, Instant now) {
+        Series s = series.get(key);
+        return s == null || now.isAfter(s.first.plus(SERIES_WINDOW)) ? null : s;
+    }
+
+    private Series start(String key, String eventName, Instant now) {
+        Series s = new Series(eventName, now);
+        series.put(key, s);
+        return s;
+    }
+
+    private String eventName(String object, Instant now) {
+        return String.format("%s.%012x%08x", object, now.toEpochMilli(), sequence.incrementAndGet());
     }
 
     /** Writes what is queued (for a short while) and stops the writer. */
@@ -125,6 +222,14 @@ public class EventRecorder {
             return "Killing";
         } else if (message.startsWith("waiting for")) {
             return "Stopping";
+        } else if (message.startsWith("updated:")) {
+            return "Updated";
+        } else if (message.startsWith("removed:")) {
+            return "Removed";
+        } else if (message.startsWith("invalid spec:")) {
+            return "InvalidSpec";
+        } else if (message.startsWith("restart churn:")) {
+            return "RestartChurn";
         }
         return "Supervisor";
     }

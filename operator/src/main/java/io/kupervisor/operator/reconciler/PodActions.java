@@ -36,13 +36,23 @@ final class PodActions {
             }
             String message = e.getStatus() != null && e.getStatus().getMessage() != null
                     ? e.getStatus().getMessage() : e.getMessage();
-            if (e.getCode() >= 400 && e.getCode() < 500) {
+            if (e.getCode() >= 400 && e.getCode() < 500 && !passing(e.getCode(), message)) {
                 return new CreateResult(Created.REFUSED, message);
             }
             LOG.warnf("creating pod %s/%s failed, will retry: %s", pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(), message);
             return new CreateResult(Created.FAILED, message);
         }
+    }
+
+    /**
+     * A refusal that passes without a change to the pod: a rate limit (429; the client has
+     * already retried it a few times), a request timeout, a namespace's quota that is used up
+     * (403 {@code exceeded quota}) until other pods end.
+     */
+    static boolean passing(int code, String message) {
+        return code == 429 || code == 408
+                || code == 403 && message != null && message.contains("exceeded quota");
     }
 
     /**

@@ -3,6 +3,8 @@ package io.kupervisor.operator.reconciler;
 import io.kupervisor.core.state.LifecycleRules;
 import io.kupervisor.core.state.ProcessSnapshot;
 
+import java.time.Instant;
+
 /**
  * The operator's memory of one process: its state machine snapshot and what the driver needs around
  * it. Kept in memory while the operator lives and mirrored into the CR status for restarts.
@@ -27,6 +29,24 @@ final class ProcessEntry {
     boolean podCreated;
     /** the last signal sent by deleting the pod: what a pod that vanishes while stopping died of. */
     int lastSignal;
+    /** respawns after exits from RUNNING since the process last ran {@code STABLE_RUN} (restart churn). */
+    int recentRestarts;
+    /** the process exited from RUNNING: its next spawn is a restart that counts as churn. */
+    boolean restartNext;
+    /** when the pending spawn's pod may be created: a churn delay, or a refused creation's retry. */
+    Instant respawnAt;
+    /** creations the cluster refused for now, in a row, and the last reason. */
+    int createRetries;
+    String createRetry;
+    /** replaced by an update and not RUNNING yet: the next RUNNING process waits for it. */
+    boolean replacing;
+    /** what the cluster says about the pod, in words (reset at each reconcile). */
+    String podCondition;
+
+    /** When the pending spawn's pod may be created, or null for now. */
+    Instant dueToCreate() {
+        return respawnAt;
+    }
 
     ProcessEntry(String name, LifecycleRules rules, ProcessSnapshot snapshot, long spawns, String configHash) {
         this.name = name;

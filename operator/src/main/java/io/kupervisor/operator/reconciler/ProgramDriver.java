@@ -41,15 +41,33 @@ import java.util.Optional;
  * One reconcile of one program: the driver of the core state machine for pods. It turns what the
  * pods say into events (container running: Spawned; terminated: Exited; cannot start: SpawnFailed),
  * adds the timers that are due and the commands the resource expresses (run state, restart
- * annotation, changed spec), feeds them to {@link ProcessLifecycle} through core's {@link ProcessDriver} and performs the actions it
- * returns (Spawn: create a pod; stop signal: delete with grace stopwaitsecs; SIGKILL: delete with
- * grace 0; Log: an Event). It never decides a transition itself.
+ * annotation, changed spec), feeds them to {@link ProcessLifecycle} through core's {@link ProcessDriver}
+ * and performs the actions it returns (Spawn: create a pod; stop signal: delete with grace
+ * stopwaitsecs, which the pod's init passes on as the stopsignal; SIGKILL: the kubelet's own at the
+ * end of that grace, never a force delete; Log: an Event). It never decides a transition itself.
+ *
+ * <p>Around the state machine it adds what a cluster needs and supervisord never met: pod
+ * creations the cluster refuses for now are retried with a growing delay (no start retry spent);
+ * a process that keeps crashing after RUNNING is respawned with a growing delay once it has
+ * restarted {@link #FREE_RESTARTS} times (restart churn); a changed spec replaces one RUNNING
+ * process at a time; what the cluster does to a pod (unschedulable, waiting for its image, a node
+ * that no longer answers, an eviction) is said in the process's status.
  */
 final class ProgramDriver {
     /** How long a created pod may stay out of the informer's cache before it is created again. */
     private static final Duration CREATE_RETRY = Duration.ofSeconds(5);
     /** Kubernetes reports container times in whole seconds. */
     private static final Duration TIME_RESOLUTION = Duration.ofMillis(999);
+    /** Respawns after exits from RUNNING that go at once, as supervisord's; later ones wait. */
+    static final int FREE_RESTARTS = 5;
+    /** The first churn delay, doubled for each further restart, up to {@link #MAX_DELAY}. */
+    static final Duration FIRST_CHURN_DELAY = Duration.ofSeconds(10);
+    /** A run this long ends the churn: the restart count starts again. */
+    static final Duration STABLE_RUN = Duration.ofMinutes(10);
+    /** The cap of every growing delay (churn, refused creations), as the kubelet's CrashLoopBackOff. */
+    static final Duration MAX_DELAY = Duration.ofMinutes(5);
+    /** How long past its grace period a deleting pod may stay before the status calls it unconfirmed. */
+    static final Duration UNCONFIRMED_AFTER = Duration.ofSeconds(30);
 
     private final SupervisedProgram program;
     private final ProgramRuntime runtime;
@@ -60,8 +78,7 @@ final class ProgramDriver {
     private Instant retryAt;
 
     /** What a driver needs from the operator. */
-    record Deps(PodActions pods, PodFactory podFactory, EventRecorder events, OperatorMetrics metrics, ZoneId zone,
-            Duration statusRefresh) {
+    record Deps(PodActions pods, PodFactory podFactory, EventRecorder events, OperatorMetrics metrics, ZoneId zone) {
     }
 
     /** The result of one reconcile: the status to write and when to come back. */
@@ -88,10 +105,16 @@ final class ProgramDriver {
         }
         r.appliedState = status.appliedState;
         r.restartedAt = status.restartedAt;
+        r.budget = status.disruptionBudget;
         for (ProcessStatus ps : status.processes) {
             ProcessEntry e = new ProcessEntry(ps.name, LifecycleRules.defaults(ps.name), SnapshotCodec.read(ps),
                     ps.spawns == null ? 0 : ps.spawns, ps.configHash);
             e.afterStop = ps.pendingAfterStop == null ? null : AfterStop.valueOf(ps.pendingAfterStop);
+            e.recentRestarts = ps.recentRestarts == null ? 0 : ps.recentRestarts;
+            e.podCondition = ps.podCondition;
+            e.respawnAt = ps.respawnAt == null ? null : Instant.parse(ps.respawnAt);
+            e.createRetries = ps.createRetries == null ? 0 : ps.createRetries;
+            e.createRetry = ps.createRetry;
             r.processes.put(ps.name, e);
         }
         return r;
@@ -151,8 +174,16 @@ final class ProgramDriver {
     private void observe(ProcessEntry e) {
         ProcessSnapshot s = e.snapshot;
         if (s.spawnPending()) {
+            e.podCondition = null;
             Pod pod = pod(e.name, e.spawns);
             if (pod == null) {
+                Instant due = e.dueToCreate();
+                if (due != null && now.isBefore(due)) {
+                    // a delayed respawn (churn) or a creation the cluster refused for now
+                    retryAt = earliest(retryAt, due);
+                    e.podCondition = delayed(e);
+                    return;
+                }
                 if (!e.podCreated || s.startedAt() == null || now.isAfter(s.startedAt().plus(CREATE_RETRY))) {
                     createPod(e, now).ifPresent(answer -> feed(e, answer, now));
                 }
@@ -162,11 +193,12 @@ final class ProgramDriver {
             PodObservation o = PodObservation.of(pod, argv0(e));
             if (o.spawnFailure().isPresent()) {
                 // the pod would retry forever (image pulls); the state machine decides the retries
-                deps.pods().delete(namespace(), pod.getMetadata().getName(), 0);
+                deletePod(pod, 1);
                 deps.metrics().spawnFailed();
                 feed(e, new ProcessEvent.SpawnFailed(o.spawnFailure().get()), now);
                 return;
             }
+            e.podCondition = o.waiting().or(o::disruption).orElse(null);
             if (o.startedAt().isPresent()) {
                 Instant started = reported(o.startedAt().get(), s.startedAt());
                 feed(e, new ProcessEvent.Spawned(e.spawns), started);
@@ -181,11 +213,57 @@ final class ProgramDriver {
         if (pod == null) {
             // deleted (by us with a signal, or by someone): it died of the last signal sent, else SIGKILL
             int sig = e.lastSignal != 0 ? e.lastSignal : Signals.SIGKILL;
+            exitFromRunning(e);
             feed(e, new ProcessEvent.Exited(s.pid(), new ExitStatus.Signaled(sig)), now);
             return;
         }
         PodObservation o = PodObservation.of(pod, argv0(e));
-        o.exit().ifPresent(x -> feed(e, new ProcessEvent.Exited(s.pid(), x.status()), reported(x.at(), s.startedAt())));
+        e.podCondition = unconfirmed(pod).or(o::disruption).orElse(null);
+        o.exit().ifPresent(x -> {
+            x.reason().ifPresent(r -> e.podCondition = r);
+            exitFromRunning(e);
+            feed(e, new ProcessEvent.Exited(s.pid(), x.status()), reported(x.at(), s.startedAt()));
+        });
+    }
+
+    /**
+     * A pod whose deletion its node has not confirmed long after its grace period: the node is
+     * unreachable (or its kubelet stopped). The process may still run there, so it is not replaced
+     * (never two copies) until the pod is gone: the node comes back, or a person deletes the pod
+     * with --force once the node is known to be down.
+     */
+    private Optional<String> unconfirmed(Pod pod) {
+        var meta = pod.getMetadata();
+        if (meta.getDeletionTimestamp() == null) {
+            return Optional.empty();
+        }
+        Instant deadline;
+        try {
+            // the deletion timestamp is when the grace period ends
+            deadline = Instant.parse(meta.getDeletionTimestamp());
+        } catch (java.time.format.DateTimeParseException ex) {
+            return Optional.empty();
+        }
+        Instant suspicious = deadline.plus(UNCONFIRMED_AFTER);
+        if (now.isBefore(suspicious)) {
+            retryAt = earliest(retryAt, suspicious);
+            return Optional.empty();
+        }
+        String node = pod.getSpec() == null || pod.getSpec().getNodeName() == null ? "its node" : "node " + pod.getSpec().getNodeName();
+        return Optional.of("pod " + meta.getName() + " not confirmed stopped by " + node + " since " + deadline
+                + " (node unreachable?): the process is replaced once the pod is gone; if the node is down for good, "
+                + "kubectl delete pod " + meta.getName() + " --force");
+    }
+
+    /** Notes an exit from RUNNING: its respawn counts as restart churn (a run of STABLE_RUN starts over). */
+    private void exitFromRunning(ProcessEntry e) {
+        if (e.snapshot.state() != ProcessState.RUNNING) {
+            return;
+        }
+        if (e.snapshot.startedAt() != null && !now.isBefore(e.snapshot.startedAt().plus(STABLE_RUN))) {
+            e.recentRestarts = 0;
+        }
+        e.restartNext = true;
     }
 
     /**
@@ -225,6 +303,12 @@ final class ProgramDriver {
 
         List<ProcessEntry> entries = new ArrayList<>(runtime.processes.values());
         for (ProcessEntry e : entries) {
+            // a replacement is over once the new process left STARTING/BACKOFF (RUNNING, FATAL, stopped)
+            if (e.replacing && e.snapshot.state() != ProcessState.STARTING && e.snapshot.state() != ProcessState.BACKOFF) {
+                e.replacing = false;
+            }
+        }
+        for (ProcessEntry e : entries) {
             ResolvedProcess p = resolvedProcess(e.name);
             if (p == null) {
                 removeProcess(e);
@@ -250,7 +334,8 @@ final class ProgramDriver {
                     feed(e, new ProcessEvent.StartRequested(), now);
                 }
             }
-            if (e.afterStop == AfterStop.UPDATE) {
+            if (e.afterStop == AfterStop.UPDATE && (e.snapshot.state() != ProcessState.RUNNING || !rolling(entries))) {
+                // one RUNNING process at a time is replaced; the others keep running meanwhile
                 update(e, p);
             }
             if (e.afterStop == AfterStop.RESTART && e.snapshot.state().isStopped()) {
@@ -262,6 +347,20 @@ final class ProgramDriver {
                 feed(e, new ProcessEvent.AutostartDue(), now);
             }
         }
+    }
+
+    /**
+     * Whether a replacement is under way: a process of the update not RUNNING yet (stopping, or
+     * replaced and starting). A RUNNING process waits for it, so a spec change takes one process
+     * at a time out of service.
+     */
+    private static boolean rolling(List<ProcessEntry> entries) {
+        for (ProcessEntry x : entries) {
+            if (x.replacing || x.afterStop == AfterStop.UPDATE && x.snapshot.state() != ProcessState.RUNNING) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** supervisorctl update for a changed program: stop it, then replace it by the new one. */
@@ -279,6 +378,9 @@ final class ProgramDriver {
             e.configHash = resolved.configHash();
             e.afterStop = null;
             e.lastSignal = 0;
+            e.recentRestarts = 0;
+            e.restartNext = false;
+            e.replacing = true;
         }
     }
 
@@ -290,7 +392,7 @@ final class ProgramDriver {
         if (e.snapshot.state().isStopped()) {
             runtime.processes.remove(e.name);
             for (Pod pod : pods.of(e.name)) {
-                deletePod(pod, 0);
+                deletePod(pod, e.rules.stopwaitsecs());
             }
             deps.events().record(program, LogLevel.INFO, "removed: " + e.name + " (no longer in the spec)", now);
         }
@@ -320,10 +422,7 @@ final class ProgramDriver {
 
         @Override
         public Optional<ProcessEvent> spawn() {
-            e.spawns++;
-            e.podCreated = false;
-            e.lastSignal = 0;
-            return createPod(e, at);
+            return spawnPod(e, at);
         }
 
         @Override
@@ -333,22 +432,20 @@ final class ProgramDriver {
             if (o.startedAt().isPresent()) {
                 return Optional.of(new ProcessEvent.Spawned(e.spawns));
             }
-            deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.spawns), 0);
+            // never a grace of 0: the kubelet may be starting the container
+            deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.spawns), 1);
+            e.respawnAt = null;
             return Optional.of(new ProcessEvent.SpawnFailed("spawn cancelled: stopped before its container started"));
         }
 
         @Override
         public Optional<ProcessEvent> signal(int signal, boolean toGroup) {
-            e.lastSignal = signal;
-            return deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.snapshot.pid()), e.rules.stopwaitsecs())
-                    .map(ProcessEvent.KillFailed::new);
+            return signalPod(e, signal);
         }
 
         @Override
         public Optional<ProcessEvent> kill(boolean toGroup) {
-            e.lastSignal = Signals.SIGKILL;
-            return deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.snapshot.pid()), 0)
-                    .map(ProcessEvent.KillFailed::new);
+            return signalPod(e, Signals.SIGKILL);
         }
 
         @Override
@@ -374,7 +471,64 @@ final class ProgramDriver {
         }
     }
 
-    /** Creates the pod of the pending spawn; a refusal by the API is a spawn error. */
+    /** Spawn: a new pod, at once or, in a crash loop, after the churn delay. */
+    private Optional<ProcessEvent> spawnPod(ProcessEntry e, Instant at) {
+        e.spawns++;
+        e.podCreated = false;
+        e.lastSignal = 0;
+        e.respawnAt = null;
+        if (e.restartNext) {
+            e.restartNext = false;
+            e.recentRestarts++;
+            Duration delay = churnDelay(e.recentRestarts);
+            if (!delay.isZero()) {
+                e.respawnAt = at.plus(delay);
+                e.podCondition = delayed(e);
+                retryAt = earliest(retryAt, e.respawnAt);
+                if (e.recentRestarts == FREE_RESTARTS + 1 || delay.equals(MAX_DELAY)) {
+                    deps.events().record(program, LogLevel.WARN, "restart churn: " + e.name + " restarted "
+                            + e.recentRestarts + " times since it last ran " + STABLE_RUN.toMinutes()
+                            + " minutes; respawns are delayed up to " + MAX_DELAY.toMinutes() + " minutes", now);
+                }
+                return Optional.empty();
+            }
+        }
+        return createPod(e, at);
+    }
+
+    /** Why the pending spawn has no pod yet, in words. */
+    private static String delayed(ProcessEntry e) {
+        return e.createRetry != null
+                ? "pod creation refused for now, try " + (e.createRetries + 1) + " at " + e.respawnAt + ": " + e.createRetry
+                : "respawn delayed until " + e.respawnAt + " (restart churn: " + e.recentRestarts
+                        + " restarts since it last ran " + STABLE_RUN.toMinutes() + " minutes)";
+    }
+
+    /** Nothing for the first {@link #FREE_RESTARTS}, then 10 s, 20 s, 40 s... up to 5 minutes. */
+    static Duration churnDelay(int restarts) {
+        if (restarts <= FREE_RESTARTS) {
+            return Duration.ZERO;
+        }
+        int doublings = Math.min(restarts - FREE_RESTARTS - 1, 20);
+        Duration d = FIRST_CHURN_DELAY.multipliedBy(1L << doublings);
+        return d.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : d;
+    }
+
+    /**
+     * The stop signal (or SIGKILL) by deleting the pod: with the grace stopwaitsecs the kubelet sends
+     * TERM, which the pod's init passes on as the stopsignal, and SIGKILL at the end of the grace.
+     * The operator's own SIGKILL after stopwaitsecs shortens the grace to the minimum, never to 0:
+     * a grace of 0 removes the pod from the API before its container is dead, and a respawn could
+     * then run beside it.
+     */
+    private Optional<ProcessEvent> signalPod(ProcessEntry e, int signal) {
+        e.lastSignal = signal;
+        long grace = signal == Signals.SIGKILL ? 1 : Math.max(1, e.rules.stopwaitsecs());
+        return deps.pods().delete(namespace(), PodNames.podName(uid(), e.name, e.snapshot.pid()), grace)
+                .map(ProcessEvent.KillFailed::new);
+    }
+
+    /** Creates the pod of the pending spawn; a refusal by the API is a spawn error, a passing one is retried. */
     private Optional<ProcessEvent> createPod(ProcessEntry e, Instant at) {
         ResolvedProcess p = resolvedProcess(e.name);
         if (p == null) {
@@ -382,6 +536,11 @@ final class ProgramDriver {
         }
         Pod pod = deps.podFactory().build(program, resolved, p, e.spawns);
         PodActions.CreateResult r = deps.pods().create(pod);
+        if (r.result() != PodActions.Created.FAILED) {
+            e.createRetries = 0;
+            e.createRetry = null;
+            e.respawnAt = null;
+        }
         switch (r.result()) {
             case CREATED -> {
                 e.podCreated = true;
@@ -392,7 +551,15 @@ final class ProgramDriver {
                 deps.metrics().spawnFailed();
                 return Optional.of(new ProcessEvent.SpawnFailed("pod refused: " + r.message()));
             }
-            case FAILED -> retryAt = earliest(retryAt, at.plus(CREATE_RETRY));
+            case FAILED -> {
+                // quota, rate limit, a server error: the cluster's, retried later without spending startretries
+                e.createRetries++;
+                e.createRetry = r.message();
+                Duration delay = Duration.ofSeconds(1L << Math.min(e.createRetries - 1, 9));
+                e.respawnAt = at.plus(delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay);
+                e.podCondition = delayed(e);
+                retryAt = earliest(retryAt, e.respawnAt);
+            }
         }
         return Optional.empty();
     }
@@ -406,7 +573,7 @@ final class ProgramDriver {
     private void cleanupPods(ProcessEntry e) {
         long current = e.snapshot.spawnPending() ? e.spawns : e.snapshot.pid();
         for (ProcessPods.Leftover l : pods.leftovers(e.name, current)) {
-            deletePod(l.pod(), l.terminated() ? 0 : e.rules.stopwaitsecs());
+            deletePod(l.pod(), l.terminated() ? 0 : Math.max(1, e.rules.stopwaitsecs()));
         }
     }
 
@@ -414,13 +581,16 @@ final class ProgramDriver {
     private void removeOrphanPods() {
         for (String process : pods.processes()) {
             if (!runtime.processes.containsKey(process)) {
-                pods.of(process).stream().filter(p -> !ProcessPods.deleting(p)).forEach(p -> deletePod(p, 0));
+                pods.of(process).stream().filter(p -> !ProcessPods.deleting(p))
+                        .forEach(p -> deletePod(p, ProcessPods.terminated(p) ? 0 : 1));
             }
         }
     }
 
+    /** Deletes a pod; a grace of 0 only for a pod whose containers are done (it would skip the kubelet). */
     private void deletePod(Pod pod, long grace) {
-        deps.pods().delete(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), grace);
+        long g = grace == 0 && !ProcessPods.terminated(pod) ? 1 : grace;
+        deps.pods().delete(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), g);
     }
 
     private String argv0(ProcessEntry e) {
@@ -442,18 +612,15 @@ final class ProgramDriver {
         if (!problems.isEmpty() && !ProgramStatusWriter.alreadyReported(program, problems)) {
             deps.events().record(program, LogLevel.ERROR, "invalid spec: " + String.join("; ", problems), now);
         }
-        return ProgramStatusWriter.write(program, runtime, resolved, problems, now, deps.zone());
+        return ProgramStatusWriter.write(program, runtime, resolved, problems, now, deps.zone(),
+                NotApplied.of(program.getSpec(), deps.podFactory().usesInit()));
     }
 
+    /** The earliest timer of any process, delayed spawn or check: no timer rewrites the status by itself. */
     private Optional<Instant> wakeAt() {
         Instant wake = retryAt;
-        boolean running = false;
         for (ProcessEntry e : runtime.processes.values()) {
             wake = earliest(wake, e.snapshot.nextDeadline().orElse(null));
-            running |= e.snapshot.state() == ProcessState.RUNNING;
-        }
-        if (running && !deps.statusRefresh().isZero()) {
-            wake = earliest(wake, now.plus(deps.statusRefresh()));
         }
         return Optional.ofNullable(wake);
     }

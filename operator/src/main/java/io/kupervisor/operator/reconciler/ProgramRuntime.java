@@ -14,4 +14,6 @@ final class ProgramRuntime {
     String appliedState;
     /** the restart annotation value last acted on. */
     String restartedAt;
+    /** the PodDisruptionBudget applied ({@code maxUnavailable=N}), or null when none. */
+    String budget;
 }

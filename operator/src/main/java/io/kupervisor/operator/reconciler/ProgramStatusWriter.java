@@ -24,12 +24,13 @@ final class ProgramStatusWriter {
 
     /** @param resolved the resolved spec (process order), or null when it did not resolve */
     static SupervisedProgramStatus write(SupervisedProgram program, ProgramRuntime runtime, ResolvedProgram resolved,
-            List<String> problems, Instant now, ZoneId zone) {
+            List<String> problems, Instant now, ZoneId zone, List<String> notApplied) {
         SupervisedProgramStatus status = new SupervisedProgramStatus();
         List<Condition> previous = previousConditions(program);
         status.observedGeneration = program.getMetadata().getGeneration();
         status.appliedState = runtime.appliedState;
         status.restartedAt = runtime.restartedAt;
+        status.disruptionBudget = runtime.budget;
         Map<String, Integer> order = new HashMap<>();
         if (resolved != null) {
             resolved.processes().forEach(p -> order.put(p.name(), p.processNum()));
@@ -46,12 +47,21 @@ final class ProgramStatusWriter {
             ps.spawns = e.spawns;
             ps.configHash = e.configHash;
             ps.pendingAfterStop = e.afterStop == null ? null : e.afterStop.name();
-            ps.description = StatusSummary.describe(e.name, e.snapshot, ps.pod, now, zone);
+            ps.podCondition = e.podCondition;
+            ps.recentRestarts = e.recentRestarts == 0 ? null : e.recentRestarts;
+            ps.respawnAt = e.respawnAt == null ? null : e.respawnAt.toString();
+            ps.createRetries = e.createRetries == 0 ? null : e.createRetries;
+            ps.createRetry = e.createRetry;
+            ps.description = StatusSummary.describe(e.name, e.snapshot, ps.pod, e.podCondition, now, zone);
             status.processes.add(ps);
         }
-        StatusSummary.summarize(status, previous, now);
+        status.notApplied = notApplied.isEmpty() ? null : List.copyOf(notApplied);
+        long generation = program.getMetadata().getGeneration() == null ? 0 : program.getMetadata().getGeneration();
+        boolean settling = runtime.processes.values().stream()
+                .anyMatch(e -> e.afterStop != null || e.replacing || e.respawnAt != null);
+        StatusSummary.summarize(status, previous, now, generation, settling);
         if (!problems.isEmpty()) {
-            StatusSummary.invalid(status, previous, problems, now);
+            StatusSummary.invalid(status, previous, problems, now, generation);
         }
         return status;
     }
@@ -59,8 +69,9 @@ final class ProgramStatusWriter {
     /** Whether the status already reports exactly these problems (then no new Event). */
     static boolean alreadyReported(SupervisedProgram program, List<String> problems) {
         String message = String.join("; ", problems);
-        return previousConditions(program).stream().anyMatch(c -> "SpecValid".equals(c.getType())
-                && "False".equals(c.getStatus()) && message.equals(c.getMessage()));
+        return previousConditions(program).stream().anyMatch(c -> StatusSummary.STALLED.equals(c.getType())
+                && "True".equals(c.getStatus()) && StatusSummary.INVALID_SPEC.equals(c.getReason())
+                && message.equals(c.getMessage()));
     }
 
     private static List<Condition> previousConditions(SupervisedProgram program) {

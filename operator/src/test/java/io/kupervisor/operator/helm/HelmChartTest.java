@@ -44,8 +44,16 @@ class HelmChartTest {
                 "kind: ServiceAccount", "value: JOSDK_ALL_NAMESPACES", "image: \"kupervisor/operator:0.1.0\"",
                 "path: /q/health/live", "path: /q/health/ready", "prometheus.io/path: /q/metrics",
                 "name: kv-kupervisor-metrics");
-        // RBAC no wider than what the operator touches
-        assertThat(out).contains("resources: [\"pods\"]\n    verbs: [\"get\", \"list\", \"watch\", \"create\", \"delete\"]");
+        // RBAC no wider than what the operator touches (e2e RbacE2ETest runs it with exactly these)
+        assertThat(out).contains("resources: [\"pods\"]\n    verbs: [\"list\", \"watch\", \"create\", \"delete\"]",
+                "resources: [\"supervisedprograms\"]\n    verbs: [\"list\", \"watch\", \"patch\"]",
+                "resources: [\"supervisedprograms/status\"]\n    verbs: [\"patch\"]",
+                "resources: [\"poddisruptionbudgets\"]\n    verbs: [\"get\", \"create\", \"patch\", \"delete\"]");
+        // process pods get kupervisor-init from the kupervisor image of the same release
+        assertThat(out).contains("name: KUPERVISOR_OPERATOR_STOP_SIGNAL\n              value: \"init\"",
+                "name: KUPERVISOR_OPERATOR_INIT_IMAGE\n              value: \"kupervisor/kupervisor:0.1.0\"");
+        // no fixed heap: a share of the memory limit
+        assertThat(out).contains("-XX:MaxRAMPercentage=45").doesNotContain("-Xmx");
         assertThat(out).doesNotContain("secrets", "customresourcedefinitions", "\"*\"");
         // leader election: the lease in the release namespace only
         assertThat(out).contains("name: kv-kupervisor-leader-election\n  namespace: ops",

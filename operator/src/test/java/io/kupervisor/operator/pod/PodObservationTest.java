@@ -67,12 +67,69 @@ class PodObservationTest {
     }
 
     @Test
-    void imageErrorsAreSpawnErrors() {
+    void pullBackOffAndAMissingSecretWaitWhileTheKubeletRetries() {
         Pod pod = pod(new ContainerStateBuilder().withNewWaiting().withReason("ImagePullBackOff")
                 .withMessage("Back-off pulling image \"x\"").endWaiting().build());
-        assertThat(PodObservation.of(pod, "app").spawnFailure()).contains("ImagePullBackOff: Back-off pulling image \"x\"");
+        PodObservation o = PodObservation.of(pod, "app");
+        assertThat(o.spawnFailure()).isEmpty();
+        assertThat(o.waiting()).contains("ImagePullBackOff: Back-off pulling image \"x\" (the kubelet retries)");
+        Pod secret = pod(new ContainerStateBuilder().withNewWaiting().withReason("CreateContainerConfigError")
+                .withMessage("secret \"db\" not found").endWaiting().build());
+        assertThat(PodObservation.of(secret, "app").waiting()).contains("CreateContainerConfigError: secret \"db\" not found (the kubelet retries)");
         Pod creating = pod(new ContainerStateBuilder().withNewWaiting().withReason("ContainerCreating").endWaiting().build());
         assertThat(PodObservation.of(creating, "app")).isEqualTo(PodObservation.NOTHING);
+    }
+
+    @Test
+    void errorsNoRetryCuresAreSpawnErrors() {
+        Pod invalid = pod(new ContainerStateBuilder().withNewWaiting().withReason("InvalidImageName")
+                .withMessage("couldn't parse image name").endWaiting().build());
+        assertThat(PodObservation.of(invalid, "app").spawnFailure()).contains("InvalidImageName: couldn't parse image name");
+        Pod root = pod(new ContainerStateBuilder().withNewWaiting().withReason("CreateContainerConfigError")
+                .withMessage("container has runAsNonRoot and image will run as root (pod: \"x\", container: app)")
+                .endWaiting().build());
+        assertThat(PodObservation.of(root, "app").spawnFailure().orElseThrow())
+                .startsWith("CreateContainerConfigError: container has runAsNonRoot and image will run as root")
+                .endsWith("(the image runs as root: set spec.user to a non-root UID, or spec.user: \"0\" outside a restricted namespace)");
+    }
+
+    @Test
+    void kupervisorInitSaysWhenTheCommandCannotRun() {
+        Pod pod = pod(terminated(127, null, "Error", "spawnerr: can't find command 'nope'"));
+        assertThat(PodObservation.of(pod, "nope").spawnFailure()).contains("can't find command 'nope'");
+        assertThat(PodObservation.of(pod, "nope").exit()).isEmpty();
+    }
+
+    @Test
+    void theClusterSaysWhatSupervisordHasNoStateFor() {
+        Pod unschedulable = new PodBuilder().withNewSpec().addNewContainer().withName("app").endContainer().endSpec()
+                .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage("0/1 nodes are available: 1 Insufficient memory.").endCondition()
+                .endStatus().build();
+        assertThat(PodObservation.of(unschedulable, "app").waiting())
+                .contains("Unschedulable: 0/1 nodes are available: 1 Insufficient memory.");
+        Pod oom = pod(new ContainerStateBuilder().withNewTerminated().withExitCode(137).withReason("OOMKilled")
+                .withStartedAt("2026-11-24T21:00:00Z").withFinishedAt("2026-11-24T21:05:00Z").endTerminated().build());
+        PodObservation.Exit exit = PodObservation.of(oom, "app").exit().orElseThrow();
+        assertThat(exit.status()).isEqualTo(new ExitStatus.Signaled(9));
+        assertThat(exit.reason()).contains("OOMKilled: the container went over its memory limit");
+        Pod evicted = new PodBuilder(pod(new ContainerStateBuilder().withNewRunning().withStartedAt("2026-11-24T21:00:00Z")
+                .endRunning().build())).editStatus().addNewCondition().withType("DisruptionTarget").withStatus("True")
+                .withReason("EvictionByEvictionAPI").withMessage("Eviction API: evicting").endCondition().endStatus().build();
+        assertThat(PodObservation.of(evicted, "app").disruption()).contains("EvictionByEvictionAPI: Eviction API: evicting");
+    }
+
+    @Test
+    void aFailingInitContainerIsASpawnErrorThatNamesIt() {
+        Pod pod = new PodBuilder().withNewSpec().addNewContainer().withName("app").endContainer()
+                .addNewInitContainer().withName("migrate").endInitContainer().endSpec()
+                .withNewStatus().withPhase("Failed")
+                .addNewInitContainerStatus().withName("migrate").withNewState().withNewTerminated().withExitCode(3)
+                .withReason("Error").endTerminated().endState().endInitContainerStatus()
+                .addNewContainerStatus().withName("app").withNewState().withNewWaiting().withReason("PodInitializing")
+                .endWaiting().endState().endContainerStatus()
+                .endStatus().build();
+        assertThat(PodObservation.of(pod, "app").spawnFailure()).contains("init container migrate failed: exit status 3 (Error)");
     }
 
     @Test

@@ -29,7 +29,7 @@ class SlimPodStoreTest {
         SupervisedProgram program = new SupervisedProgram("apps", "timeit", spec);
         program.getMetadata().setUid("0b9a-uid");
         ResolvedProgram r = ProgramResolver.resolve(program);
-        Pod built = new PodFactory(StopSignalMode.CONTAINER).build(program, r, r.processes().getFirst(), 3);
+        Pod built = new PodFactory(StopSignalMode.INIT, "kupervisor/kupervisor:0.1.0").build(program, r, r.processes().getFirst(), 3);
         var cs = new ContainerStateBuilder();
         var containerState = switch (state) {
             case "running" -> cs.withNewRunning().withStartedAt("2026-11-27T10:00:00Z").endRunning().build();

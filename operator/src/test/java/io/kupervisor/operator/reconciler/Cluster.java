@@ -130,6 +130,12 @@ final class Cluster {
         return s != null && s.delay == null && !Boolean.TRUE.equals(s.spawnPending);
     }
 
+    /** The program's ready count (2/3), or null before its first status. */
+    String ready(String program) {
+        SupervisedProgram p = get(program);
+        return p == null || p.getStatus() == null ? null : p.getStatus().ready;
+    }
+
     String state(String program, String process) {
         ProcessStatus s = process(program, process);
         return s == null ? null : s.state;
@@ -140,13 +146,26 @@ final class Cluster {
                 .until(() -> state.equals(state(program, process)));
     }
 
-    /** The messages of the program's events, oldest first, once the operator has written them. */
+    /**
+     * The messages of the program's events, oldest first, once the operator has written them; an
+     * Event counted n times (a series) is its message n times.
+     */
     List<String> events(String program) {
+        return programEvents(program).stream()
+                .<String>mapMulti((e, out) -> {
+                    for (int i = 0; i < (e.getCount() == null ? 1 : e.getCount()); i++) {
+                        out.accept(e.getMessage());
+                    }
+                }).toList();
+    }
+
+    /** The program's Event objects, oldest first. */
+    List<Event> programEvents(String program) {
         recorder.awaitIdle();
         return client.v1().events().inNamespace(NS).list().getItems().stream()
                 .filter(e -> program.equals(e.getInvolvedObject().getName()))
                 .sorted(Comparator.comparing(Event::getMetadata, Comparator.comparing(m -> m.getName())))
-                .map(Event::getMessage).toList();
+                .toList();
     }
 
     static Instant now() {
