@@ -6,7 +6,6 @@ import io.kupervisor.api.v1alpha1.ProcessStatus;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,14 +25,7 @@ class BackoffTest {
     KubernetesClient client;
 
     @Inject
-    EventRecorder recorder;
-
     Cluster cluster;
-
-    @BeforeEach
-    void setUp() {
-        cluster = new Cluster(client, recorder);
-    }
 
     @Test
     void fatalAfterStartretriesWithGrowingDelays() {

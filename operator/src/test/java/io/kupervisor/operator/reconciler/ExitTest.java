@@ -6,7 +6,6 @@ import io.kupervisor.api.v1alpha1.ProcessStatus;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,21 +25,11 @@ class ExitTest {
     KubernetesClient client;
 
     @Inject
-    EventRecorder recorder;
-
     Cluster cluster;
-
-    @BeforeEach
-    void setUp() {
-        cluster = new Cluster(client, recorder);
-    }
 
     /** Spawn {@code n} of the program's only process, running for long enough to be RUNNING. */
     private Pod running(String program, long spawn) {
-        Pod pod = cluster.awaitPod(program, program, spawn, WAIT);
-        cluster.running(pod, Instant.now().minusSeconds(5));
-        cluster.awaitState(program, program, "RUNNING", WAIT);
-        return pod;
+        return cluster.awaitRunning(program, spawn, WAIT);
     }
 
     private void exit(Pod pod, int code) {

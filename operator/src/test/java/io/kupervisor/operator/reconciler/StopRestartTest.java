@@ -7,7 +7,6 @@ import io.kupervisor.api.v1alpha1.SupervisedProgram;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -29,20 +28,10 @@ class StopRestartTest {
     RuntimeStore store;
 
     @Inject
-    EventRecorder recorder;
-
     Cluster cluster;
 
-    @BeforeEach
-    void setUp() {
-        cluster = new Cluster(client, recorder);
-    }
-
     private Pod running(String program, long spawn) {
-        Pod pod = cluster.awaitPod(program, program, spawn, WAIT);
-        cluster.running(pod, Instant.now().minusSeconds(5));
-        cluster.awaitState(program, program, "RUNNING", WAIT);
-        return pod;
+        return cluster.awaitRunning(program, spawn, WAIT);
     }
 
     @Test
