@@ -17,7 +17,14 @@ if ! dpkg -s "${packages[@]}" >/dev/null 2>&1; then
         echo "test.sh: the tests need Debian's ${packages[*]}: apt-get install -y ${packages[*]} (as root)" >&2
         exit 1
     fi
+    missing=()
+    for p in "${packages[@]}"; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    echo "test.sh: installing the Debian packages the tests use: ${missing[*]} (apt-get; a minute or two)" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    echo "test.sh: installed ${missing[*]}" >&2
 fi
+echo "test.sh: ./mvnw verify with $JAVA_HOME (about 5 minutes on 2 cores)" >&2
 exec ./mvnw -B verify "$@"

@@ -11,6 +11,7 @@
 #   tools/k8s-cluster/cluster.sh env      `export` lines: KUBECONFIG, PATH with kubectl and helm
 #   tools/k8s-cluster/cluster.sh status   what runs, one line per component
 #   tools/k8s-cluster/cluster.sh leftovers  what of the cluster is still on the host (exit 1 if any)
+#   tools/k8s-cluster/cluster.sh kubelet stop|start   lose the node and find it again (tests)
 #
 # Needs root (containers, cgroups, iptables, a network interface), Debian's packages (installed
 # when missing: containerd, runc, containernetworking-plugins, iptables, conntrack, docker.io,
@@ -341,6 +342,12 @@ containerd_up() {
 
 # ---- up ----
 
+start_kubelet() {
+    start kubelet "$bin/kubelet" --config "$etc/kubelet.yaml" --kubeconfig "$etc/kubelet.kubeconfig" \
+        --hostname-override "$node_name" --node-ip "$node_ip" \
+        --root-dir "$state/kubelet" --cert-dir "$state/kubelet/pki"
+}
+
 kubectl_admin() {
     "$bin/kubectl" --kubeconfig "$admin_kubeconfig" "$@"
 }
@@ -378,6 +385,7 @@ cmd_up() {
         --service-account-issuer https://kubernetes.default.svc.cluster.local \
         --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
         --kubelet-preferred-address-types InternalIP \
+        --default-not-ready-toleration-seconds 30 --default-unreachable-toleration-seconds 30 \
         --allow-privileged=true --profiling=false
     wait_for kube-apiserver 60 kubectl_admin get --raw /readyz
 
@@ -387,14 +395,13 @@ cmd_up() {
         --bind-address 127.0.0.1 --secure-port 10257 \
         --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
         --use-service-account-credentials=false --service-cluster-ip-range "$service_cidr" \
+        --node-monitor-grace-period 20s \
         --profiling=false
     start kube-scheduler "$bin/kube-scheduler" \
         --kubeconfig "$admin_kubeconfig" --authentication-kubeconfig "$admin_kubeconfig" \
         --authorization-kubeconfig "$admin_kubeconfig" --leader-elect=false \
         --bind-address 127.0.0.1 --secure-port 10259 --profiling=false
-    start kubelet "$bin/kubelet" --config "$etc/kubelet.yaml" --kubeconfig "$etc/kubelet.kubeconfig" \
-        --hostname-override "$node_name" --node-ip "$node_ip" \
-        --root-dir "$state/kubelet" --cert-dir "$state/kubelet/pki"
+    start_kubelet
     start kube-proxy "$bin/kube-proxy" --config "$etc/kube-proxy.yaml"
 
     wait_for "node $node_name" 120 node_ready
@@ -672,8 +679,22 @@ case "${1:-}" in
     env) cmd_env ;;
     status) cmd_status ;;
     leftovers) cmd_leftovers ;;
+    kubelet)
+        # a node lost and found again, for the tests: the kubelet stopped (its containers keep
+        # running, as on a partitioned node) and started again
+        need_root
+        case "${2:-}" in
+            stop) stop kubelet ;;
+            start)
+                bin=$(bin_dir)
+                start_kubelet
+                wait_for "node $node_name" 120 node_ready
+                ;;
+            *) fail "usage: $0 kubelet stop|start" ;;
+        esac
+        ;;
     *)
-        echo "usage: $0 up|images|down|env|status|leftovers" >&2
+        echo "usage: $0 up|images|down|env|status|leftovers|kubelet stop|start" >&2
         exit 2
         ;;
 esac

@@ -21,43 +21,51 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "ctl",
         mixinStandardHelpOptions = false,
+        versionProvider = Main.Version.class,
+        header = "supervisorctl: control the programs of kupervisor supervisord (or of supervisord).",
         description = {
-            "Control programs run by kupervisor supervisord (or supervisord) from the command line,",
-            "exactly as supervisorctl 4.2.5 does: same commands, output and exit statuses.",
+            "Controls the programs run by kupervisor supervisord (or by supervisord) exactly as supervisorctl "
+                + "4.2.5 does: same commands, output and exit statuses. Options come before the action; "
+                + "without an action (or with -i) the interactive shell starts.",
             "",
-            "Commands: add, avail, clear, exit, fg, maintail, open, pid, quit, reload, remove, reread,",
-            "restart, shutdown, signal, start, status, stop, tail, update, version; 'help <command>'."})
+            "Actions: add, avail, clear, exit, fg, maintail, open, pid, quit, reload, remove, reread, restart, "
+                + "shutdown, signal, start, status, stop, tail, update, version; 'help ACTION' describes one."})
 final class CtlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = {"-c", "--configuration"}, paramLabel = "FILENAME",
-            description = "configuration file path (searches if not given)")
+            description = "The configuration file whose [supervisorctl] section is read (default: supervisord's search path).")
     Path config;
 
-    @Option(names = {"-i", "--interactive"}, description = "start an interactive shell after executing commands")
+    @Option(names = {"-i", "--interactive"}, description = "Start the interactive shell after running the action.")
     boolean interactive;
 
     @Option(names = {"-s", "--serverurl"}, paramLabel = "URL",
-            description = "URL on which supervisord server is listening (default \"http://localhost:9001\")")
+            description = "The server: unix:///path/to/socket or http://host:port (default: the [supervisorctl] "
+                    + "serverurl, else http://localhost:9001).")
     String serverurl;
 
     @Option(names = {"-u", "--username"}, paramLabel = "USERNAME",
-            description = "username to use for authentication with server")
+            description = "The user name for the server's basic authentication.")
     String username;
 
     @Option(names = {"-p", "--password"}, paramLabel = "PASSWORD",
-            description = "password to use for authentication with server")
+            description = "The password for the server's basic authentication.")
     String password;
 
     @Option(names = {"-r", "--history-file"}, paramLabel = "FILE",
-            description = "keep a readline history (accepted, not kept)")
+            description = "Keep a readline history (accepted for supervisorctl's sake; no history is kept).")
     String historyFile;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print usage message and exit")
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Parameters(paramLabel = "ACTION", arity = "0..*", description = "action [arguments]")
+    @Option(names = {"-V", "--version"}, versionHelp = true,
+            description = "Print kupervisor's version and exit ('version' is the server's).")
+    boolean version;
+
+    @Parameters(paramLabel = "ACTION", arity = "0..*", description = "The action and its arguments.")
     List<String> args = new ArrayList<>();
 
     @Override

@@ -13,10 +13,12 @@ import java.util.concurrent.Callable;
  * in use (a test running {@code Main.run}, {@code kupervisor help supervisord}).
  */
 @Command(name = "supervisord",
+        header = "Run programs as supervisord 4.2.5 does, from the same configuration files.",
         description = {
-            "Run programs as supervisord 4.2.5 does, from the same configuration files.",
-            "Use -n (or nodaemon=true) in containers: without it the daemon goes to the background.",
-            "Options as supervisord's: kupervisor supervisord -h lists them."})
+            "Runs programs as supervisord 4.2.5 does, from the same configuration files. Use -n (or "
+                + "nodaemon=true) in containers: without it the daemon goes to the background.",
+            "",
+            "Its options are supervisord's: 'kupervisor supervisord -h' lists them."})
 final class SupervisordCommand implements Callable<Integer> {
 
     @Unmatched

@@ -293,14 +293,10 @@ final class SupervisordMain {
         return 0;
     }
 
-    @SuppressWarnings("sunapi")
     private static void installSignals(Supervisor supervisor) {
         for (String name : new String[] {"TERM", "INT", "QUIT", "HUP", "USR2"}) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> supervisor.signal(name));
-            } catch (IllegalArgumentException e) {
-                // the JVM reserves it (it should not for these): supervisord's default then applies
-            }
+            // false if the JVM reserves it (it should not for these): supervisord's default then applies
+            SignalHandlers.handle(name, () -> supervisor.signal(name));
         }
     }
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -21,20 +22,29 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "tail",
         mixinStandardHelpOptions = true,
-        description = {"Print the end of a file; with -F, keep following it by name across rotation."})
+        versionProvider = Main.Version.class,
+        header = "Print the end of a file; with -F, follow it by name across rotation (the log sidecar).",
+        description = {
+            "Prints the last 10 lines of FILE, as GNU tail does. With -F it then follows the file by name across "
+                + "supervisord's rotation (FILE -> FILE.1 -> ...), truncation and re-creation, without losing or "
+                + "repeating a line, and waits for a file that does not exist yet."})
 final class TailCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-F", "-f", "--follow"}, description = "Follow the file by name, across rotation and truncation (-f is the same).")
+    @Option(names = {"-F", "-f", "--follow"},
+            description = "Follow the file by name, across rotation, truncation and re-creation (-f is the same).")
     boolean follow;
 
-    @Option(names = {"-n", "--lines"}, paramLabel = "N",
-            description = "Start with the last N lines (default 10); +1 starts at the beginning of the file.")
-    String lines = "10";
+    @Option(names = {"-n", "--lines"}, paramLabel = "[+]N",
+            description = "Print the last N lines (default 10); +N starts at line N (+1: the whole file). "
+                    + "-N is N, as in GNU tail; so is the short form -N.")
+    String lines;
 
-    @Option(names = {"-c", "--bytes"}, paramLabel = "N", description = "Start with the last N bytes instead of lines.")
-    Long bytes;
+    @Option(names = {"-c", "--bytes"}, paramLabel = "[+]N",
+            description = "Print the last N bytes instead; +N starts at byte N. N may end in K, M or G (1024s) "
+                    + "or kB, MB, GB (1000s).")
+    String bytes;
 
     @Parameters(paramLabel = "FILE", description = "The file to print.")
     Path file;
@@ -42,27 +52,75 @@ final class TailCommand implements Callable<Integer> {
     /** Released to stop following (tests; a signal ends the JVM anyway). */
     static volatile CountDownLatch stop;
 
+    /** GNU tail's obsolete {@code -N} (the last N lines) as {@code -n N}, before picocli reads the line. */
+    static String[] gnuShortCount(String[] args) {
+        String[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i].equals("--")) {
+                break;
+            }
+            boolean optionArgument = i > 0 && List.of("-n", "-c", "--lines", "--bytes").contains(out[i - 1]);
+            if (out[i].matches("-[0-9]+") && !optionArgument) {
+                out[i] = "--lines=" + out[i].substring(1);
+            }
+        }
+        return out;
+    }
+
+    /** A count as GNU tail reads it: {@code [+|-]N[suffix]}; the sign says from where. */
+    record Count(boolean fromStart, long n) {
+        static Count parse(String text, boolean suffixes) {
+            String t = text.strip();
+            boolean fromStart = t.startsWith("+");
+            if (fromStart || t.startsWith("-")) {
+                t = t.substring(1);
+            }
+            long multiplier = 1;
+            if (suffixes) {
+                for (var e : java.util.List.of(java.util.Map.entry("kB", 1000L), java.util.Map.entry("MB", 1000_000L),
+                        java.util.Map.entry("GB", 1000_000_000L), java.util.Map.entry("K", 1024L),
+                        java.util.Map.entry("M", 1024L * 1024), java.util.Map.entry("G", 1024L * 1024 * 1024),
+                        java.util.Map.entry("b", 512L))) {
+                    if (t.endsWith(e.getKey()) && t.length() > e.getKey().length()) {
+                        t = t.substring(0, t.length() - e.getKey().length());
+                        multiplier = e.getValue();
+                        break;
+                    }
+                }
+            }
+            if (!t.matches("[0-9]+")) {
+                return null;
+            }
+            try {
+                return new Count(fromStart, Math.multiplyExact(Long.parseLong(t), multiplier));
+            } catch (ArithmeticException | NumberFormatException e) {
+                return new Count(fromStart, Long.MAX_VALUE);
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        long count;
-        boolean fromStart = lines.startsWith("+");
-        try {
-            count = Long.parseLong(fromStart ? lines.substring(1) : lines);
-        } catch (NumberFormatException e) {
-            System.err.println("Error: invalid number of lines: '" + lines + "'");
+        PrintStream err = System.err;
+        if (lines != null && bytes != null) {
+            err.println("kupervisor tail: use either -n or -c, not both");
+            err.println("For help, use kupervisor tail -h");
             return 2;
         }
-        if (count < 0 || (bytes != null && bytes < 0)) {
-            System.err.println("Error: the count must not be negative");
+        Count count = bytes != null ? Count.parse(bytes, true) : Count.parse(lines == null ? "10" : lines, true);
+        if (count == null) {
+            err.println("kupervisor tail: invalid number of " + (bytes != null ? "bytes: '" + bytes : "lines: '" + lines) + "'");
+            err.println("For help, use kupervisor tail -h");
             return 2;
         }
         if (!follow && !Files.exists(file)) {
-            System.err.println("Error: cannot open '" + file + "' for reading: No such file");
+            err.println("kupervisor tail: cannot open '" + file + "' for reading: No such file or directory");
             return 1;
         }
-        LogFollower.Start start = bytes != null ? LogFollower.Start.lastBytes(bytes)
-                : fromStart ? LogFollower.Start.beginning() : LogFollower.Start.lastLines(count);
+        LogFollower.Start start = bytes != null
+                ? (count.fromStart() ? LogFollower.Start.fromByte(count.n()) : LogFollower.Start.lastBytes(count.n()))
+                : (count.fromStart() ? LogFollower.Start.fromLine(count.n()) : LogFollower.Start.lastLines(count.n()));
         LogFollower.Listener listener = new LogFollower.Listener() {
             @Override
             public void onData(byte[] buf, int off, int len) throws IOException {

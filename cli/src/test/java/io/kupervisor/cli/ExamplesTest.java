@@ -53,6 +53,11 @@ class ExamplesTest {
             } finally {
                 System.setOut(old);
             }
+            try (Stream<Path> mine = Files.list(committed); Stream<Path> theirs = Files.list(generated)) {
+                assertThat(mine.map(p -> p.getFileName().toString()).sorted().toList())
+                        .as("files in %s: run examples/generate.sh", committed)
+                        .isEqualTo(theirs.map(p -> p.getFileName().toString()).sorted().toList());
+            }
             try (Stream<Path> files = Files.list(committed)) {
                 for (Path f : files.toList()) {
                     assertThat(Files.readString(generated.resolve(f.getFileName())))

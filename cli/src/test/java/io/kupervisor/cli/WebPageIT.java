@@ -52,7 +52,7 @@ class WebPageIT {
     static final Path JAR = Path.of("target/kupervisor.jar").toAbsolutePath();
     static final String USER = "admin";
     static final String PASSWORD = "s3cret";
-    static final Duration WAIT = Duration.ofSeconds(15);
+    static final Duration WAIT = Duration.ofSeconds(60); // a bound on each awaited event: a loaded machine starts a JVM slowly
 
     static final String PROGRAMS = """
             [program:sleeper]

@@ -73,7 +73,7 @@ class ExamplesE2ETest {
                 assertThat(w.getMetadata().getName()).matches("worker-0" + i + POD_SUFFIX);
                 assertThat(w.getSpec().getContainers().getFirst().getCommand())
                         .containsExactly("/kupervisor/kupervisor-init", "-s", "3", "--",
-                                "/bin/sh", "-c", "echo worker " + i + " of 4; exec sleep 3600");
+                                "/bin/sh", "-c", "echo worker " + i + " of 4; exec tail -f /dev/null");
                 assertThat(w.getSpec().getContainers().getFirst().getEnv())
                         .anyMatch(e -> e.getName().equals("WORKER_SLOT") && e.getValue().equals(Integer.toString(i)));
                 assertThat(w.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(20L);

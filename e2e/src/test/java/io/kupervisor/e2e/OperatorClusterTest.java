@@ -62,6 +62,12 @@ class OperatorClusterTest {
         cluster.kubectl("apply", "-n", ns, "-f", file.toString()).requireSuccess();
     }
 
+    /** Waits for an Event with {@code message} about {@code program} (Events are written after the status). */
+    static void awaitEvent(NamespaceWatch watch, RealCluster cluster, String ns, String program, String message) {
+        watch.await(() -> Programs.events(cluster.client(), ns, program).contains(message) ? Boolean.TRUE : null,
+                () -> "Event '" + message + "'; Events: " + Programs.events(cluster.client(), ns, program), WAIT);
+    }
+
     static ContainerStatus container(Pod pod) {
         return pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null ? null
                 : pod.getStatus().getContainerStatuses().stream().findFirst().orElse(null);
@@ -145,13 +151,11 @@ class OperatorClusterTest {
 
             // exit 3 from RUNNING, not in exitcodes: a new pod at once, and RUNNING again
             watch.awaitPod("unexpected", "unexpected", 2, WAIT);
-            assertThat(Programs.events(cluster.client(), ns, "unexpected"))
-                    .contains("exited: unexpected (exit status 3; not expected)");
+            awaitEvent(watch, cluster, ns, "unexpected", "exited: unexpected (exit status 3; not expected)");
 
             ProcessStatus exited = watch.awaitState("expected", "expected", "EXITED", WAIT);
             assertThat(exited.exitStatus).isEqualTo(3);
-            assertThat(Programs.events(cluster.client(), ns, "expected"))
-                    .contains("exited: expected (exit status 3; expected)");
+            awaitEvent(watch, cluster, ns, "expected", "exited: expected (exit status 3; expected)");
             // the expected one stays EXITED with its one pod while the other restarts once more
             watch.awaitPod("unexpected", "unexpected", 3, WAIT);
             assertThat(watch.allPods("expected")).hasSize(1);

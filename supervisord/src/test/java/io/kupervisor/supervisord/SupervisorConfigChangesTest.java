@@ -137,32 +137,59 @@ class SupervisorConfigChangesTest {
 
     @Test
     void healthEndpointsFollowTheProgramStates() throws Exception {
+        // no assertion depends on a startsecs window: STARTING is held by a startsecs nobody waits
+        // out, RUNNING comes from startsecs=0 (promoted at the spawn), so a loaded machine changes nothing
         int port;
         try (var s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        try (DaemonHarness d = DaemonHarness.startRaw(dir, header(dir) + """
+        String health = """
                 [kupervisor]
                 health_port=127.0.0.1:%d
 
-                [program:slow]
+                [program:quick]
                 command=/bin/sleep 1000
-                startsecs=1
-                """.formatted(port))) {
+                startsecs=0
+                """.formatted(port);
+        try (DaemonHarness d = DaemonHarness.startRaw(dir, header(dir) + health)) {
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> live = get(http, port, "/healthz");
             assertThat(live.statusCode()).isEqualTo(200);
-            HttpResponse<String> notReady = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(notReady.statusCode()).isEqualTo(503);
-            assertThat(notReady.body()).contains("slow STARTING");
-            d.awaitState("slow", ProcessState.RUNNING, Duration.ofSeconds(5));
-            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+            d.awaitState("quick", ProcessState.RUNNING, Duration.ofSeconds(30));
+            HttpResponse<String> ready = get(http, port, "/readyz");
             assertThat(ready.statusCode()).isEqualTo(200);
-            assertThat(ready.body()).contains("slow RUNNING");
+            assertThat(ready.body()).startsWith("ready\n").contains("quick RUNNING");
+
+            // a program that stays STARTING makes the daemon not ready
+            Files.writeString(dir.resolve("supervisord.conf"), header(dir) + health + """
+                    [program:slow]
+                    command=/bin/sleep 1000
+                    startsecs=3600
+                    """);
+            d.control.update().get();
+            d.awaitState("slow", ProcessState.STARTING, Duration.ofSeconds(30));
+            HttpResponse<String> notReady = get(http, port, "/readyz");
+            assertThat(notReady.statusCode()).isEqualTo(503);
+            assertThat(notReady.body()).startsWith("not ready\n").contains("slow STARTING", "quick RUNNING");
+
+            // once it is RUNNING (its update to startsecs=0), ready again
+            Files.writeString(dir.resolve("supervisord.conf"), header(dir) + health + """
+                    [program:slow]
+                    command=/bin/sleep 1000
+                    startsecs=0
+                    """);
+            d.control.update().get();
+            d.awaitState("slow", ProcessState.RUNNING, Duration.ofSeconds(30));
+            HttpResponse<String> readyAgain = get(http, port, "/readyz");
+            assertThat(readyAgain.statusCode()).isEqualTo(200);
+            assertThat(readyAgain.body()).contains("slow RUNNING", "quick RUNNING");
+            assertThat(get(http, port, "/healthz").statusCode()).isEqualTo(200);
         }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

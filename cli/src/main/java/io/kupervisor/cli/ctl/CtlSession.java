@@ -80,23 +80,19 @@ public final class CtlSession {
         }
     }
 
-    @SuppressWarnings("sunapi")
     private static void installInterrupt(Controller c, boolean interactive, PrintWriter out) {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
-                if (c.interrupt()) {
-                    return;
-                }
-                if (interactive) {
-                    out.print("\n");
-                    out.flush();
-                    Runtime.getRuntime().halt(0);
-                }
+        // false if the JVM keeps SIGINT for itself: Ctrl-C then ends the program
+        io.kupervisor.cli.SignalHandlers.handle("INT", () -> {
+            if (c.interrupt()) {
+                return;
+            }
+            if (interactive) {
+                out.print("\n");
                 out.flush();
-                Runtime.getRuntime().halt(130);
-            });
-        } catch (IllegalArgumentException e) {
-            // the JVM keeps SIGINT for itself: Ctrl-C then ends the program
-        }
+                Runtime.getRuntime().halt(0);
+            }
+            out.flush();
+            Runtime.getRuntime().halt(130);
+        });
     }
 }

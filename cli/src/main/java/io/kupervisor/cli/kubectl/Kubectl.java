@@ -42,6 +42,27 @@ final class Kubectl {
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
+    /**
+     * What kubectl said, as one line: its last line that is not a klog line ({@code E1207 17:00:00.1 ...
+     * memcache.go:265] ...}), which is the sentence kubectl means for a person.
+     */
+    static String lastWords(String stderr) {
+        List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (!lines.get(i).matches("[IWEF]\\d{4} .*")) {
+                return lines.get(i);
+            }
+        }
+        return lines.isEmpty() ? "error: kubectl failed without a message" : lines.getLast();
+    }
+
+    /** Whether kubectl's failure is that no API server answered (supervisorctl's unreachable server). */
+    static boolean unreachable(String stderr) {
+        return stderr.contains("The connection to the server") || stderr.contains("Unable to connect to the server")
+                || stderr.contains("connection refused") || stderr.contains("no such host")
+                || stderr.contains("i/o timeout") || stderr.contains("no configuration has been provided");
+    }
+
     /** Streams kubectl's output to ours (tail -f). */
     int inherit(List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();

@@ -30,8 +30,12 @@ public final class MigrationReport {
         this.mode = mode;
     }
 
+    /** Adds a row; every row has a key, and a row said once is not said again. */
     public void add(String subject, String key, Status status, String note) {
-        entries.add(new Entry(subject, key, status, note));
+        Entry e = new Entry(subject, java.util.Objects.requireNonNull(key, "a report row needs a key"), status, note);
+        if (!entries.contains(e)) {
+            entries.add(e);
+        }
     }
 
     public List<Entry> entries() {

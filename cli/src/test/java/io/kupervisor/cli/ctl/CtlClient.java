@@ -61,8 +61,12 @@ interface CtlClient {
                     }
                 }
                 if (interruptAfter != null) {
+                    // Ctrl-C once supervisorctl is following (its banner is out), not while Python still
+                    // imports on a loaded machine; a command that ends by itself is not interrupted
                     awaitFollowing(() -> read(out), () -> !p.isAlive(), interruptAfter);
-                    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                    if (p.isAlive()) {
+                        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                    }
                 }
                 if (!p.waitFor(90, TimeUnit.SECONDS)) {
                     p.destroyForcibly();

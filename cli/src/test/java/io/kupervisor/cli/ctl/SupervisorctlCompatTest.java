@@ -428,7 +428,7 @@ class SupervisorctlCompatTest {
             List<String> labels = new ArrayList<>();
             for (ChildDaemon.Kind kind : kinds) {
                 for (CtlClient client : clients) {
-                    Path dir = Files.createDirectories(tmp.resolve(kind.name().toLowerCase() + "-" + client.name()));
+                    Path dir = Files.createDirectories(tmp.resolve(kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + client.name()));
                     labels.add(client.name() + " vs " + kind);
                     // every run has a port of its own where the env asks for one
                     Map<String, String> runEnv = new LinkedHashMap<>(env);
@@ -471,7 +471,7 @@ class SupervisorctlCompatTest {
         String url = env.containsKey("KP_PORT") ? "http://127.0.0.1:" + env.get("KP_PORT")
                 : "unix://" + dir.resolve("supervisor.sock");
         try (ChildDaemon d = ChildDaemon.start(kind, dir, config, env)) {
-            d.awaitUp(url, user, pass, Duration.ofSeconds(30));
+            d.awaitUp(url, user, pass, Duration.ofSeconds(120));
             Scenario.Target target = new Scenario.Target() {
                 @Override
                 public Path config() {
@@ -490,17 +490,17 @@ class SupervisorctlCompatTest {
 
                 @Override
                 public void awaitState(String name, String state) throws Exception {
-                    d.awaitState(url, user, pass, name, state, Duration.ofSeconds(30));
+                    d.awaitState(url, user, pass, name, state, Duration.ofSeconds(120));
                 }
 
                 @Override
                 public void awaitUp() throws Exception {
-                    d.awaitUp(url, user, pass, Duration.ofSeconds(30));
+                    d.awaitUp(url, user, pass, Duration.ofSeconds(120));
                 }
 
                 @Override
                 public void awaitExit() throws Exception {
-                    if (!d.awaitExit(Duration.ofSeconds(30))) {
+                    if (!d.awaitExit(Duration.ofSeconds(120))) {
                         throw new IllegalStateException(kind + " did not exit");
                     }
                 }

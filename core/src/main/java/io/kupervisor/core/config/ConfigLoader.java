@@ -89,6 +89,7 @@ public final class ConfigLoader {
             groups = mergeEnvironment(groups, supervisord.environment());
             List<ServerConfig> servers = new ServerSections(this).servers();
             KupervisorOptions kupervisor = kupervisorSection();
+            unknownKeys();
             return new SupervisorConfig(configPath, supervisord, groups, servers, rpc, included, warnings, kupervisor);
         }
 
@@ -261,6 +262,25 @@ public final class ConfigLoader {
             } catch (Fault f) {
                 throw new Fault(f.getMessage() + " in section 'kupervisor' (file: "
                         + PyRepr.repr(fileDisplayOf(s)) + ")", f.origin);
+            }
+        }
+
+        /** Keys supervisord ignores without a word: almost always a typo (autostrat=true). */
+        private void unknownKeys() {
+            for (String section : doc.sections()) {
+                var known = KnownKeys.of(section);
+                if (known.isEmpty()) {
+                    continue;
+                }
+                for (String key : doc.options(section)) {
+                    if (known.get().contains(key) || doc.defaults().containsKey(key)) {
+                        continue;
+                    }
+                    String hint = KnownKeys.closest(key, known.get()).map(k -> "; did you mean '" + k + "'?")
+                            .orElse("");
+                    warnings.add(ConfigWarning.kupervisor("[" + section + "] has no key '" + key
+                            + "': supervisord ignores it" + hint, origin(section, key)));
+                }
             }
         }
 

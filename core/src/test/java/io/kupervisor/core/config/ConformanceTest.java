@@ -112,7 +112,7 @@ class ConformanceTest {
                 differences.add(path + ": expected an object, got " + actual);
                 return;
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = expected.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode a = actual.get(e.getKey());
                 if (a == null) {

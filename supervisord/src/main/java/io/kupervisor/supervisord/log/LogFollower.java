@@ -98,6 +98,22 @@ public final class LogFollower implements AutoCloseable {
         static Start end() {
             return new LastBytes(0);
         }
+
+        /** From the {@code n}-th line on (1 is the first), as GNU {@code tail -n +N}. */
+        static Start fromLine(long n) {
+            return new FromLine(Math.max(1, n));
+        }
+
+        /** From the {@code n}-th byte on (1 is the first), as GNU {@code tail -c +N}. */
+        static Start fromByte(long n) {
+            return new FromByte(Math.max(1, n));
+        }
+    }
+
+    record FromLine(long n) implements Start {
+    }
+
+    record FromByte(long n) implements Start {
     }
 
     record LastBytes(long n) implements Start {
@@ -306,7 +322,27 @@ public final class LogFollower implements AutoCloseable {
         return switch (start) {
             case LastBytes b -> Math.max(0, size - b.n());
             case LastLines l -> lastLinesPosition(f, size, l.n());
+            case FromByte b -> Math.min(size, b.n() - 1);
+            case FromLine l -> lineStartPosition(f, size, l.n());
         };
+    }
+
+    /** Where line {@code line} (1-based) starts; the end of the file when it has fewer lines. */
+    private long lineStartPosition(RandomAccessFile f, long size, long line) throws IOException {
+        long newlines = line - 1;
+        long p = 0;
+        f.seek(0);
+        while (newlines > 0 && p < size) {
+            int n = (int) Math.min(buf.length, size - p);
+            f.readFully(buf, 0, n);
+            for (int i = 0; i < n; i++) {
+                if (buf[i] == '\n' && --newlines == 0) {
+                    return p + i + 1;
+                }
+            }
+            p += n;
+        }
+        return newlines == 0 ? 0 : size;
     }
 
     private long lastLinesPosition(RandomAccessFile f, long size, long lines) throws IOException {
