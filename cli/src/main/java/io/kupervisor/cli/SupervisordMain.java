@@ -296,7 +296,7 @@ final class SupervisordMain {
     private static void installSignals(Supervisor supervisor) {
         for (String name : new String[] {"TERM", "INT", "QUIT", "HUP", "USR2"}) {
             // false if the JVM reserves it (it should not for these): supervisord's default then applies
-            SignalHandlers.handle(name, () -> supervisor.signal(name));
+            io.kupervisor.cli.common.SignalHandlers.handle(name, () -> supervisor.signal(name));
         }
     }
 
