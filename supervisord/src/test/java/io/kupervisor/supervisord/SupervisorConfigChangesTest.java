@@ -1,5 +1,6 @@
 package io.kupervisor.supervisord;
 
+import io.kupervisor.supervisord.control.GroupDiff;
 import io.kupervisor.core.state.ProcessState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** update / reload semantics (reference §6.2), exit on FATAL, health endpoints, output mirroring. */
+/** update and reload as supervisord 4.2.5 does them, exit on FATAL, health endpoints, output mirroring. */
 class SupervisorConfigChangesTest {
     @TempDir
     Path dir;
@@ -56,7 +57,7 @@ class SupervisorConfigChangesTest {
                     command=/bin/sleep 1000
                     startsecs=0
                     """);
-            GroupDiff diff = d.supervisor.update().get();
+            GroupDiff diff = d.control.update().get();
             assertThat(diff.added()).extracting(g -> g.name()).containsExactly("new");
             assertThat(diff.changed()).extracting(g -> g.name()).containsExactly("change");
             assertThat(diff.removed()).extracting(g -> g.name()).containsExactly("gone");
@@ -68,7 +69,7 @@ class SupervisorConfigChangesTest {
             assertThat(DaemonHarness.alive(gonePid)).isFalse();
             assertThat(d.process("gone")).isNull();
             // nothing changed: nothing happens
-            GroupDiff none = d.supervisor.update().get();
+            GroupDiff none = d.control.update().get();
             assertThat(none.isEmpty()).isTrue();
             assertThat(d.pid("keep")).isEqualTo(keepPid);
         }
@@ -165,7 +166,7 @@ class SupervisorConfigChangesTest {
                     command=/bin/sleep 1000
                     startsecs=3600
                     """);
-            d.supervisor.update().get();
+            d.control.update().get();
             d.awaitState("slow", ProcessState.STARTING, Duration.ofSeconds(30));
             HttpResponse<String> notReady = get(http, port, "/readyz");
             assertThat(notReady.statusCode()).isEqualTo(503);
@@ -177,7 +178,7 @@ class SupervisorConfigChangesTest {
                     command=/bin/sleep 1000
                     startsecs=0
                     """);
-            d.supervisor.update().get();
+            d.control.update().get();
             d.awaitState("slow", ProcessState.RUNNING, Duration.ofSeconds(30));
             HttpResponse<String> readyAgain = get(http, port, "/readyz");
             assertThat(readyAgain.statusCode()).isEqualTo(200);
