@@ -91,6 +91,10 @@ public final class RealCluster implements AutoCloseable {
      * (the chart's defaults otherwise), waiting until the operator's pod is ready.
      */
     private void installOperator() {
+        // as README's upgrade says: helm installs crds/ only the first time, never upgrades them,
+        // and a cluster kept between runs would keep an older schema that prunes newer status fields
+        kubectl("apply", "-f", E2eCluster.ROOT.resolve("crds").toString())
+                .requireSuccess();
         helm("upgrade", "--install", RELEASE, E2eCluster.ROOT.resolve("helm/kupervisor").toString(),
                 "--namespace", OPERATOR_NAMESPACE, "--create-namespace",
                 "--wait", "--timeout", "180s").requireSuccess();
