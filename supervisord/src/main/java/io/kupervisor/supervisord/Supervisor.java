@@ -517,9 +517,12 @@ public final class Supervisor implements Daemon {
         if (change.to() == ProcessState.FATAL && config.kupervisor().exitOnFatal() && !exitOnFatalTriggered
                 && mood == SupervisorState.RUNNING) {
             exitOnFatalTriggered = true;
-            log(LogLevel.CRITICAL, "kupervisor: " + process.name() + " entered FATAL and exit_on_fatal is set:"
-                    + " shutting down (exit status 1)");
-            beginStop(SupervisorState.SHUTDOWN);
+            // after this transition's own actions (its "gave up" line), so the log reads cause first
+            loop.execute(() -> {
+                log(LogLevel.CRITICAL, "kupervisor: " + process.name() + " entered FATAL and exit_on_fatal is set:"
+                        + " shutting down (exit status 1)");
+                beginStop(SupervisorState.SHUTDOWN);
+            });
         }
         if (stopQueue != null && change.to().isStopped()) {
             // continue the ordered stop once this call's own transition is complete

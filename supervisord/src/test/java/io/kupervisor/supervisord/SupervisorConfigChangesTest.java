@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -132,7 +133,20 @@ class SupervisorConfigChangesTest {
                 """);
         assertThat(d.supervisor.awaitExit(Duration.ofSeconds(10))).isTrue();
         assertThat(d.supervisor.exitCode()).isEqualTo(1);
-        assertThat(d.logLines()).anyMatch(l -> l.contains("broken entered FATAL and exit_on_fatal is set"));
+        List<String> lines = d.logLines();
+        int gaveUp = indexOf(lines, "gave up: broken entered FATAL state");
+        int exiting = indexOf(lines, "broken entered FATAL and exit_on_fatal is set");
+        // the cause is told before the consequence, as the main log is read
+        assertThat(gaveUp).as("%s", lines).isNotNegative().isLessThan(exiting);
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
