@@ -66,6 +66,9 @@ public class ProcessStatus {
     @JsonPropertyDescription("what the cluster says about the process's pod that supervisord has no word for: unschedulable, waiting for its image, on a node that does not answer, evicted, OOMKilled")
     public String podCondition;
 
+    @JsonPropertyDescription("the state machine's own state while state shows UNKNOWN (its pod's node has not confirmed the pod stopped: the process may still run there)")
+    public String machineState;
+
     @JsonPropertyDescription("respawns after exits from RUNNING within the last 10 minutes (restart churn)")
     public Integer recentRestarts;
 

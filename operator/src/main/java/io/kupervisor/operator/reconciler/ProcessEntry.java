@@ -42,6 +42,11 @@ final class ProcessEntry {
     boolean replacing;
     /** what the cluster says about the pod, in words (reset at each reconcile). */
     String podCondition;
+    /**
+     * its pod's deletion is not confirmed long after its grace period (the node does not answer):
+     * whether the process still runs is unknown, and the status says UNKNOWN (reset at each reconcile).
+     */
+    boolean unconfirmed;
 
     /** When the pending spawn's pod may be created, or null for now. */
     Instant dueToCreate() {

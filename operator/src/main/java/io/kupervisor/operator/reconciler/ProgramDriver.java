@@ -173,6 +173,7 @@ final class ProgramDriver {
 
     private void observe(ProcessEntry e) {
         ProcessSnapshot s = e.snapshot;
+        e.unconfirmed = false;
         if (s.spawnPending()) {
             e.podCondition = null;
             Pod pod = pod(e.name, e.spawns);
@@ -218,7 +219,9 @@ final class ProgramDriver {
             return;
         }
         PodObservation o = PodObservation.of(pod, argv0(e));
-        e.podCondition = unconfirmed(pod).or(o::disruption).orElse(null);
+        Optional<String> unconfirmed = unconfirmed(pod);
+        e.unconfirmed = unconfirmed.isPresent();
+        e.podCondition = unconfirmed.or(o::disruption).orElse(null);
         o.exit().ifPresent(x -> {
             x.reason().ifPresent(r -> e.podCondition = r);
             exitFromRunning(e);
@@ -456,8 +459,8 @@ final class ProgramDriver {
         @Override
         public void log(LogLevel level, LogMessage message) {
             // supervisord's lines name a pid; here a pod is the pid: spawned: 'x' with pod x-7x2kq
-            deps.events().record(program, level,
-                    message.text(new LogMessage.Pids("pod", pid -> PodNames.podName(uid(), e.name, pid))), now);
+            deps.events().record(program, level, message,
+                    new LogMessage.Pids("pod", pid -> PodNames.podName(uid(), e.name, pid)), now);
         }
 
         @Override

@@ -42,6 +42,10 @@ final class ProgramStatusWriter {
             ProcessStatus ps = new ProcessStatus();
             ps.name = e.name;
             SnapshotCodec.write(e.snapshot, ps);
+            if (e.unconfirmed) {
+                // supervisord's UNKNOWN: the node does not say whether the process still runs
+                SnapshotCodec.reportUnknown(ps);
+            }
             long podSpawn = e.snapshot.pid() != 0 ? e.snapshot.pid() : e.snapshot.spawnPending() ? e.spawns : 0;
             ps.pod = podSpawn == 0 ? null : PodNames.podName(program.getMetadata().getUid(), e.name, podSpawn);
             ps.spawns = e.spawns;

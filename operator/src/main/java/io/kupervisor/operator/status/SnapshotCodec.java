@@ -33,8 +33,24 @@ public final class SnapshotCodec {
         out.exitDescription = e == null ? null : e.describe();
     }
 
+    /**
+     * Shows the process as UNKNOWN (its pod's node does not confirm it stopped) while keeping the
+     * state machine's own state in {@code machineState}, which {@link #read} restores.
+     */
+    public static void reportUnknown(ProcessStatus out) {
+        out.machineState = out.state;
+        out.state = ProcessState.UNKNOWN.name();
+    }
+
     public static ProcessSnapshot read(ProcessStatus in) {
-        ProcessState state = in.state == null ? ProcessState.STOPPED : ProcessState.valueOf(in.state);
+        String name = in.machineState != null ? in.machineState : in.state;
+        ProcessState state = name == null ? ProcessState.STOPPED : ProcessState.valueOf(name);
+        if (state == ProcessState.UNKNOWN) {
+            // UNKNOWN without machineState: a CRD older than the operator dropped the field (helm
+            // does not upgrade crds/). The process had a pod: resume it as running (stopping if a
+            // stop was under way), so that the pod's end is seen as its exit and it is replaced
+            state = Boolean.TRUE.equals(in.killing) ? ProcessState.STOPPING : ProcessState.RUNNING;
+        }
         ExitStatus exit = null;
         if (in.exitSignal != null) {
             exit = new ExitStatus.Signaled(in.exitSignal);

@@ -13,7 +13,6 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -35,18 +34,11 @@ class ClusterFailuresTest {
     @Inject
     KubernetesClient client;
 
-    @Inject
-    EventRecorder recorder;
-
     @KubernetesTestServer
     KubernetesServer server;
 
+    @Inject
     Cluster cluster;
-
-    @BeforeEach
-    void setUp() {
-        cluster = new Cluster(client, recorder);
-    }
 
     /**
      * A used-up quota (and rate limits, server errors) is the cluster's refusal for now: retried
@@ -166,5 +158,48 @@ class ClusterFailuresTest {
         client.pods().inNamespace(Cluster.NS).withName(name)
                 .edit(p -> new PodBuilder(p).editMetadata().withFinalizers().endMetadata().build());
         cluster.awaitPod("held", "held", 2, WAIT);
+    }
+
+    /**
+     * A pod whose node never confirms its deletion (the kubelet is gone): the process may still run
+     * there, so it is shown UNKNOWN (supervisord's word) and not ready, is not replaced, and the
+     * state machine's own state is kept for a restarted operator. When the pod is gone at last,
+     * the process is replaced by supervisord's rules.
+     */
+    @Test
+    void aPodOnANodeThatDoesNotAnswerIsUnknownAndNotReplacedUntilItIsGone() {
+        cluster.create("far", s -> s.startsecs = 0);
+        Pod pod = cluster.awaitPod("far", "far", 1, WAIT);
+        cluster.running(pod, Instant.now().minusSeconds(5));
+        cluster.awaitState("far", "far", "RUNNING", WAIT);
+        assertThat(cluster.ready("far")).isEqualTo("1/1");
+
+        // what the API server shows of a pod the taint manager deleted on a lost node: its grace
+        // period ended long ago (more than the 30 s the operator allows) and it is still there
+        Pod current = client.pods().inNamespace("test").withName(pod.getMetadata().getName()).get();
+        current.getMetadata().setDeletionTimestamp(Instant.now().minusSeconds(60).toString());
+        current.getMetadata().setDeletionGracePeriodSeconds(10L);
+        current.getSpec().setNodeName("node-a");
+        // (the mock server removes a deleted object at once unless a finalizer holds it, as the
+        // missing kubelet does on a real cluster)
+        current.getMetadata().setFinalizers(List.of("test/node-does-not-answer"));
+        client.pods().inNamespace("test").resource(current).update();
+
+        cluster.awaitState("far", "far", "UNKNOWN", WAIT);
+        ProcessStatus p = cluster.process("far", "far");
+        assertThat(p.machineState).isEqualTo("RUNNING");
+        assertThat(p.podCondition).startsWith("pod " + pod.getMetadata().getName() + " not confirmed stopped by node node-a");
+        assertThat(p.description).contains("not confirmed stopped");
+        assertThat(cluster.ready("far")).isEqualTo("0/1");
+        assertThat(cluster.pods("far")).hasSize(1);
+
+        // the node answers at last: the pod goes, the process exited and is replaced
+        Pod held = client.pods().inNamespace("test").withName(pod.getMetadata().getName()).get();
+        held.getMetadata().setFinalizers(List.of());
+        client.pods().inNamespace("test").resource(held).update();
+        Pod second = cluster.awaitPod("far", "far", 2, WAIT);
+        cluster.running(second, Instant.now());
+        cluster.awaitState("far", "far", "RUNNING", WAIT);
+        assertThat(cluster.process("far", "far").machineState).isNull();
     }
 }
