@@ -1,34 +1,53 @@
 #!/usr/bin/env bash
-# Builds kupervisor's self-contained runtime: a jlink-trimmed JRE, the kupervisor jar and a
-# launcher, in one directory that can be copied into any glibc-based image (the init container
-# of in-pod mode does exactly that). The Dockerfile runs this script; so does a test.
+# Builds kupervisor's self-contained runtime: a jlink-trimmed JRE, the kupervisor jars and a
+# launcher, in one directory that can be copied into any glibc-based image. The Dockerfile runs
+# this script; so do tests and bench/.
 #
-# Usage: tools/package/dist.sh OUT_DIR      (needs cli/target/kupervisor.jar: ./mvnw package)
+#   OUT/bin/kupervisor          the launcher
+#   OUT/lib/kupervisor.jar      what a pod runs: supervisord, ctl, check, tail
+#   OUT/lib/kupervisor.aot      the AOT cache every command starts from (trained on the daemon)
+#   OUT/runtime/                the JRE: only the modules kupervisor-pod.jar uses
+#   OUT/migrate/                migrate's and the kubectl plugin's libraries (fabric8, Jackson,
+#                               SnakeYAML); the in-pod init container does not copy them
+#
+# Usage: tools/package/dist.sh OUT_DIR      (needs the cli's jars: ./mvnw -DskipTests package)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${1:?usage: dist.sh OUT_DIR}"
 # shellcheck source=tools/jdk25.sh
 source "$root/tools/jdk25.sh"
-jar="$root/cli/target/kupervisor.jar"
-[[ -f "$jar" ]] || { echo "dist.sh: $jar is missing; run ./mvnw -DskipTests package first" >&2; exit 1; }
+jar="$root/cli/target/kupervisor-pod.jar"
+migrate_jar="$root/cli/target/kupervisor-migrate.jar"
+for j in "$jar" "$migrate_jar"; do
+    [[ -f "$j" ]] || { echo "dist.sh: $j is missing; run ./mvnw -DskipTests package first" >&2; exit 1; }
+done
 
-# the modules the jar uses, plus java.xml (XML-RPC) and jdk.unsupported (signals), which jdeps cannot see
-modules="$("$JAVA_HOME/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps "$jar")"
-modules="$modules,java.xml,jdk.unsupported"
+# the modules the pod's jar uses (jdeps), and jdk.unsupported, which it reaches by reflection
+# (sun.misc.Signal); migrate's libraries run on the same modules (Jackson and SnakeYAML use
+# java.sql and java.beans only when they are there)
+modules="$("$JAVA_HOME/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps "$jar"),jdk.unsupported"
 
 rm -rf "$out"
-mkdir -p "$out/bin" "$out/lib"
+mkdir -p "$out/bin" "$out/lib" "$out/migrate"
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
     --compress=zip-6 --output "$out/runtime"
+# the JVM's own symbol table (5 MB of libjvm.so): only a crash report's native frames name fewer
+# functions without it
+if command -v strip >/dev/null; then
+    strip --strip-unneeded "$out/runtime/lib/server/libjvm.so"
+else
+    echo "dist.sh: no strip (binutils): libjvm.so keeps its symbol table, 5 MB more" >&2
+fi
 cp "$jar" "$out/lib/kupervisor.jar"
-# a class-data archive of the runtime's own classes, for start-up
-"$out/runtime/bin/java" -Xshare:dump >/dev/null 2>&1 || true
+cp "$migrate_jar" "$out/migrate/kupervisor-migrate.jar"
 
 # the daemon's JVM options, the same file as ./kupervisor's
 cp "$root/tools/package/daemon.jvmoptions" "$out/lib/daemon.jvmoptions"
 
 # an AOT cache of the daemon's start-up (JDK 25, JEP 483/515): one training run on a small
-# config, stopped with SIGTERM once its program is RUNNING; the JVM writes the cache as it exits
+# config, stopped with SIGTERM once its program is RUNNING; the JVM writes the cache as it exits.
+# The other commands start from it too (the same class path first, the same GC and object
+# headers): no separate class-data archive of the JDK's classes
 train="$(mktemp -d)"
 trap 'rm -rf "$train"' EXIT
 cat > "$train/supervisord.conf" <<CONF
@@ -46,8 +65,8 @@ startsecs=1
 CONF
 # shellcheck disable=SC2086
 "$out/runtime/bin/java" @"$out/lib/daemon.jvmoptions" -XX:AOTCacheOutput="$out/lib/kupervisor.aot" \
-    -Xlog:aot=off -Xlog:cds=off -jar "$out/lib/kupervisor.jar" supervisord -c "$train/supervisord.conf" \
-    >"$train/training.out" 2>&1 &
+    -Xlog:aot=off -Xlog:cds=off -cp "$out/lib/kupervisor.jar" io.kupervisor.cli.Main \
+    supervisord -c "$train/supervisord.conf" >"$train/training.out" 2>&1 &
 trainer=$!
 for _ in $(seq 1 300); do
     grep -q "success: training" "$train/supervisord.log" 2>/dev/null && break
@@ -57,24 +76,32 @@ kill -TERM "$trainer"
 wait "$trainer" || true
 [[ -s "$out/lib/kupervisor.aot" ]] || { echo "dist.sh: the AOT training run wrote no cache:" >&2; cat "$train/training.out" >&2; exit 1; }
 
-cat > "$out/bin/kupervisor" <<LAUNCHER
+cat > "$out/bin/kupervisor" <<'LAUNCHER'
 #!/bin/sh
 # kupervisor's launcher inside an image: the runtime next to it, no JDK needed.
-here="\$(cd "\$(dirname "\$0")/.." && pwd)"
-if [ "\$1" = supervisord ]; then
-    # the AOT cache was trained with exactly these options (a cache that does not fit, say after
-    # the runtime was copied elsewhere, is skipped without a word)
-    opts="@\$here/lib/daemon.jvmoptions -XX:AOTCache=\$here/lib/kupervisor.aot -Xlog:aot=off -Xlog:cds=off"
+here="$(cd "$(dirname "$0")/.." && pwd)"
+# every command starts from the AOT cache, which was trained with the daemon's class path, GC and
+# object headers (a cache that does not fit, say after the runtime was copied elsewhere, is
+# skipped without a word)
+cache="-XX:AOTCache=$here/lib/kupervisor.aot -Xlog:aot=off -Xlog:cds=off"
+cp="$here/lib/kupervisor.jar"
+if [ "$1" = supervisord ]; then
+    opts="@$here/lib/daemon.jvmoptions $cache"
 else
-    opts="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData --enable-native-access=ALL-UNNAMED"
+    opts="-XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:TieredStopAtLevel=1 -XX:-UsePerfData $cache --enable-native-access=ALL-UNNAMED"
+    # migrate and the kubectl plugin: their libraries where the image has them (not in a pod's copy)
+    if [ -f "$here/migrate/kupervisor-migrate.jar" ]; then
+        cp="$cp:$here/migrate/kupervisor-migrate.jar"
+    fi
 fi
 # the environment as it was given (the programs inherit it, as under supervisord): the shell adds
 # PWD when its caller had none
-grep -qz '^PWD=' /proc/\$\$/environ 2>/dev/null || unset PWD
+grep -qz '^PWD=' /proc/$$/environ 2>/dev/null || unset PWD
 # shellcheck disable=SC2086
-exec "\$here/runtime/bin/java" \$opts \${KUPERVISOR_JAVA_OPTS:-} -jar "\$here/lib/kupervisor.jar" "\$@"
+exec "$here/runtime/bin/java" $opts ${KUPERVISOR_JAVA_OPTS:-} -cp "$cp" io.kupervisor.cli.Main "$@"
 LAUNCHER
 chmod 755 "$out/bin/kupervisor"
 cp "$root/bin/kubectl-supervisorctl" "$out/bin/kubectl-supervisorctl"
 chmod 755 "$out/bin/kubectl-supervisorctl"
-echo "kupervisor runtime in $out ($(du -sh "$out" | cut -f1); modules: $modules)"
+pod_size=$(du -sk "$out/bin" "$out/lib" "$out/runtime" | awk '{s += $1} END {printf "%.1f", s / 1024}')
+echo "kupervisor runtime in $out ($(du -sh "$out" | cut -f1); what a pod copies, bin lib runtime: $pod_size MiB; modules: $modules)"

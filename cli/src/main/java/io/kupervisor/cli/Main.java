@@ -6,7 +6,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** The {@code kupervisor} executable. */
@@ -17,10 +19,20 @@ import java.util.concurrent.Callable;
         description = {"supervisord's model for Kubernetes: read, run and migrate supervisord configurations.",
             "",
             "Run 'kupervisor COMMAND -h' for a command's options."},
-        subcommands = {CheckCommand.class, SupervisordCommand.class, CtlCommand.class, TailCommand.class,
-            io.kupervisor.cli.migrate.MigrateCommand.class, io.kupervisor.cli.kubectl.SupervisorctlPlugin.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, SupervisordCommand.class, CtlCommand.class, TailCommand.class})
 public final class Main implements Callable<Integer> {
+
+    /**
+     * The commands that need fabric8 and Jackson, by class name: the runtime copied into pods
+     * (tools/package/dist.sh) leaves their libraries out, and picocli cannot even list a command
+     * whose methods name a missing class.
+     */
+    private static final Map<String, String> WITH_LIBRARIES = new LinkedHashMap<>();
+
+    static {
+        WITH_LIBRARIES.put("migrate", "io.kupervisor.cli.migrate.MigrateCommand");
+        WITH_LIBRARIES.put("kubectl-supervisorctl", "io.kupervisor.cli.kubectl.SupervisorctlPlugin");
+    }
 
     @Spec
     CommandSpec spec;
@@ -51,6 +63,11 @@ public final class Main implements Callable<Integer> {
     /** Runs a command line with the given output streams (null: stdout, stderr); returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        boolean libraries = librariesPresent();
+        for (var command : WITH_LIBRARIES.entrySet()) {
+            cl.addSubcommand(command.getKey(), libraries ? command(command.getValue()) : notInThisCopy(command.getKey()));
+        }
+        cl.addSubcommand(new CommandLine.HelpCommand());
         // supervisorctl's options come before the command; what follows the command is its own
         cl.getSubcommands().get("ctl").setStopAtPositional(true);
         if (out != null) {
@@ -65,6 +82,47 @@ public final class Main implements Callable<Integer> {
             args = TailCommand.gnuShortCount(args);
         }
         return cl.execute(args);
+    }
+
+    private static boolean librariesPresent() {
+        try {
+            Class.forName("io.fabric8.kubernetes.api.model.HasMetadata", false, Main.class.getClassLoader());
+            Class.forName("io.kupervisor.api.v1alpha1.SupervisedProgram", false, Main.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static Object command(String className) {
+        try {
+            return Class.forName(className).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(className + " cannot be made", e);
+        }
+    }
+
+    /** In the copy of kupervisor a pod runs: the command is named, and says where it is. */
+    private static CommandLine notInThisCopy(String name) {
+        CommandSpec[] self = new CommandSpec[1];
+        Callable<Integer> say = () -> {
+            PrintWriter err = self[0].commandLine().getErr();
+            err.println("kupervisor " + name + ": not in this copy of kupervisor (the runtime copied into pods leaves"
+                    + " out its libraries): run it from the kupervisor image or a checkout");
+            err.flush();
+            return 1;
+        };
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(say);
+        self[0] = spec;
+        spec.usageMessage().header("Not in this copy of kupervisor (a pod's): run it from the kupervisor image.");
+        spec.addUnmatchedArgsBinding(CommandLine.Model.UnmatchedArgsBinding.forStringArrayConsumer(
+                new CommandLine.Model.ISetter() {
+                    @Override
+                    public <T> T set(T value) {
+                        return null; // whatever was asked, the answer is the same
+                    }
+                }));
+        return new CommandLine(spec);
     }
 
     private static int usageError(CommandLine.ParameterException ex, String[] args) {

@@ -52,7 +52,10 @@ class PackagingIT {
         // init/build.sh (kupervisor-init) is run by the operator's KupervisorInitTest and
         // tail/build.sh (kupervisor-tail) by KupervisorTailTest, with the C compiler and static
         // libc that the apt-get step installs in the image (Debian's gcc, libc6-dev)
-        assertThat(runs).containsExactly("./mvnw -B -q -Dmaven.test.skip=true -Dmaven.main.skip=true -Dquarkus.build.skip=true package", "./mvnw -B -Dmaven.test.skip=true package",
+        // (binutils: dist.sh strips libjvm.so's symbol table with it)
+        assertThat(runs).containsExactly(
+                "apt-get update && apt-get install -y --no-install-recommends binutils && rm -rf /var/lib/apt/lists/*",
+                "./mvnw -B -q -Dmaven.test.skip=true -Dmaven.main.skip=true -Dquarkus.build.skip=true package", "./mvnw -B -Dmaven.test.skip=true package",
                 "tools/package/dist.sh /opt/kupervisor",
                 "apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*",
                 "/src/init/build.sh /out/kupervisor-init", "/src/tail/build.sh /out/kupervisor-tail");
@@ -67,6 +70,26 @@ class PackagingIT {
         assertThat(dist.resolve("runtime/jmods")).doesNotExist();
         // the daemon's AOT cache, from the training run
         assertThat(dist.resolve("lib/kupervisor.aot")).isNotEmptyFile();
+        // only the modules the pod's jar uses: not java.desktop and java.sql, which migrate's
+        // libraries (Jackson, SnakeYAML) use only when they are there
+        Run modules = run(dir, List.of(dist.resolve("runtime/bin/java").toString(), "--list-modules"), 60);
+        assertThat(modules.out()).contains("java.base@", "java.xml@").doesNotContain("java.desktop", "java.sql");
+        // and migrate runs on them, in the image, as the checkout's does (examples/generate.sh)
+        for (String example : List.of("timeit", "nginx-php-fpm")) {
+            List<String> command = new ArrayList<>();
+            String line = Files.readString(ROOT.resolve("examples/generate.sh")).replace("\\\n", " ").lines()
+                    .filter(l -> l.startsWith("./kupervisor migrate -c examples/" + example + "/")).findFirst().orElseThrow();
+            for (String arg : line.substring("./kupervisor ".length()).trim().split("\\s+")) {
+                command.add(arg.equals("examples/" + example + "/in-pod") ? dir.resolve(example).toString() : arg);
+            }
+            command.addFirst(dist.resolve("bin/kupervisor").toString());
+            Run migrated = run(ROOT, command, 120);
+            assertThat(migrated.exit()).as("%s: %s", command, migrated.out()).isZero();
+            for (String file : List.of("configmap.yaml", "deployment.yaml")) {
+                assertThat(Files.readString(dir.resolve(example).resolve(file)))
+                        .isEqualTo(Files.readString(ROOT.resolve("examples").resolve(example).resolve("in-pod").resolve(file)));
+            }
+        }
 
         // the init container's copy step as a pod runs it: the image's user (65532) into an
         // emptyDir (mode 0777, owned by root), twice (an init container may be restarted); then
@@ -74,9 +97,10 @@ class PackagingIT {
         Path shared = Files.createDirectory(dir.resolve("shared"));
         Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         dir.toFile().setExecutable(true, false);
-        List<String> copy = new ArrayList<>(InPodManifests.installCommand());
-        copy.set(copy.size() - 2, dist + "/.");
-        copy.set(copy.size() - 1, shared + "/");
+        List<String> copy = new ArrayList<>();
+        for (String arg : InPodManifests.installCommand()) {
+            copy.add(arg.replaceFirst("^/opt/kupervisor", dist.toString()).replaceFirst("^/kupervisor/$", shared + "/"));
+        }
         if ("root".equals(System.getProperty("user.name"))) {
             copy.addAll(0, List.of("setpriv", "--reuid=65532", "--regid=65532", "--clear-groups"));
         }
@@ -88,6 +112,12 @@ class PackagingIT {
         Run version = run(dir, List.of(shared.resolve("bin/kupervisor").toString(), "--version"), 60);
         assertThat(version.exit()).isZero();
         assertThat(version.out()).contains("kupervisor");
+        // the pod's copy leaves migrate's libraries out, and says so
+        assertThat(shared.resolve("migrate")).doesNotExist();
+        Run migrate = run(dir, List.of(shared.resolve("bin/kupervisor").toString(), "migrate", "-c", "x"), 60);
+        assertThat(migrate.exit()).isEqualTo(1);
+        assertThat(migrate.out()).isEqualTo("kupervisor migrate: not in this copy of kupervisor (the runtime copied"
+                + " into pods leaves out its libraries): run it from the kupervisor image or a checkout\n");
 
         Path conf = dir.resolve("supervisord.conf");
         Files.writeString(conf, """

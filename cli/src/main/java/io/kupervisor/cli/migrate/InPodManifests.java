@@ -590,12 +590,14 @@ public final class InPodManifests {
     }
 
     /**
-     * The init container's copy. It runs as the image's non-root user into an emptyDir that root
-     * owns: {@code cp -a} fails there (it cannot set the directory's times), and a restarted init
-     * container meets the read-only files of its first attempt, which {@code -f} replaces.
+     * The init container's copy: what the daemon and ctl need (bin, lib, runtime), not migrate's
+     * libraries (tools/package/dist.sh). It runs as the image's non-root user into an emptyDir that
+     * root owns: {@code cp -a} fails there (it cannot set the directory's times), and a restarted
+     * init container meets the read-only files of its first attempt, which {@code -f} replaces.
      */
     public static List<String> installCommand() {
-        return List.of("cp", "-R", "-f", IMAGE_RUNTIME + "/.", RUNTIME_DIR + "/");
+        return List.of("cp", "-R", "-f", IMAGE_RUNTIME + "/bin", IMAGE_RUNTIME + "/lib", IMAGE_RUNTIME + "/runtime",
+                RUNTIME_DIR + "/");
     }
 
     /**
