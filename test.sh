@@ -5,7 +5,8 @@
 # JDK 25, then runs ./mvnw verify.
 set -euo pipefail
 cd "$(dirname "$0")"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+# shellcheck source=tools/jdk25.sh
+source tools/jdk25.sh
 if [[ ! -x "$JAVA_HOME/bin/java" ]]; then
     echo "test.sh: JDK 25 not found at $JAVA_HOME (set JAVA_HOME)" >&2
     exit 1

@@ -22,7 +22,9 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"; kubectl delete ns bench-apply bench-inpod bench-legacy --wait=false >/dev/null 2>&1 || true; [[ -n ${sd_pid:-} ]] && kill "$sd_pid" 2>/dev/null || true' EXIT
 now_ms() { date +%s%3N; }
 
-helm upgrade --install kupervisor helm/kupervisor -n kupervisor-system --create-namespace --wait --timeout 180s >/dev/null
+# as the README installs it: the CRD by kubectl (server-side), the chart without it
+kubectl apply --server-side --force-conflicts -f crds/ >/dev/null
+helm upgrade --install kupervisor helm/kupervisor -n kupervisor-system --create-namespace --skip-crds --wait --timeout 180s >/dev/null
 kubectl wait --for=condition=Established crd/supervisedprograms.kupervisor.io --timeout=60s >/dev/null
 
 # ---- 1. apply-to-RUNNING ----

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v /usr/bin/supervisord >/dev/null || { echo "needs Debian's supervisor package" >&2; exit 1; }
 # kupervisor as the image carries it: the jlink runtime with the daemon's AOT cache (dist.sh)
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+# shellcheck source=tools/jdk25.sh
+source tools/jdk25.sh
 ./kupervisor --version >/dev/null   # builds the jar when sources changed
 tools/package/dist.sh bench/results/runtime >/dev/null
 export BENCH_KUPERVISOR="${BENCH_KUPERVISOR:-$PWD/bench/results/runtime/bin/kupervisor}"

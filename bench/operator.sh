@@ -5,5 +5,6 @@
 #   bench/operator.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+# shellcheck source=tools/jdk25.sh
+source tools/jdk25.sh
 ./mvnw -B -q -Pbench -pl operator -am verify -DskipTests -Dbench.programs="${1:-1000}"

@@ -5,7 +5,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 programs="${1:-1000}"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+# shellcheck source=tools/jdk25.sh
+source "$root/tools/jdk25.sh"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

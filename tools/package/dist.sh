@@ -7,13 +7,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${1:?usage: dist.sh OUT_DIR}"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+# shellcheck source=tools/jdk25.sh
+source "$root/tools/jdk25.sh"
 jar="$root/cli/target/kupervisor.jar"
 [[ -f "$jar" ]] || { echo "dist.sh: $jar is missing; run ./mvnw -DskipTests package first" >&2; exit 1; }
 
-# the modules the jar uses, plus java.xml (XML-RPC) and jdk.zipfs-free extras the JDK cannot see
+# the modules the jar uses, plus java.xml (XML-RPC) and jdk.unsupported (signals), which jdeps cannot see
 modules="$("$JAVA_HOME/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps "$jar")"
-modules="$modules,java.xml,jdk.httpserver,jdk.unsupported"
+modules="$modules,java.xml,jdk.unsupported"
 
 rm -rf "$out"
 mkdir -p "$out/bin" "$out/lib"

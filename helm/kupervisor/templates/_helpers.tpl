@@ -57,3 +57,11 @@ PodDisruptionBudgets of programs that ask for one are read, created, patched and
   resources: ["poddisruptionbudgets"]
   verbs: ["get", "create", "patch", "delete"]
 {{- end -}}
+
+{{/*
+The operator's management port (health and /q/metrics): the chart sets it (QUARKUS_MANAGEMENT_PORT),
+and the container port, the probes, the metrics Service and the scrape annotation all follow it.
+*/}}
+{{- define "kupervisor.managementPort" -}}
+9000
+{{- end -}}

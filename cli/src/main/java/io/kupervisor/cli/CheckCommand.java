@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 /** {@code kupervisor check}: read a configuration as supervisord would and show the result. */
 @Command(name = "check",
         mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
+        versionProvider = io.kupervisor.cli.common.Version.class,
         header = "Read a configuration as supervisord 4.2.5 does and print what it would run.",
         description = {
             "Reads a supervisord configuration (with its includes) exactly as supervisord 4.2.5 does and "

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "ctl",
         mixinStandardHelpOptions = false,
-        versionProvider = Main.Version.class,
+        versionProvider = io.kupervisor.cli.common.Version.class,
         header = "supervisorctl: control the programs of kupervisor supervisord (or of supervisord).",
         description = {
             "Controls the programs run by kupervisor supervisord (or by supervisord) exactly as supervisorctl "

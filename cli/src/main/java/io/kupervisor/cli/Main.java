@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 /** The {@code kupervisor} executable. */
 @Command(name = "kupervisor",
         mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
+        versionProvider = io.kupervisor.cli.common.Version.class,
         synopsisSubcommandLabel = "COMMAND",
         description = {"supervisord's model for Kubernetes: read, run and migrate supervisord configurations.",
             "",
@@ -90,13 +90,5 @@ public final class Main implements Callable<Integer> {
         err.println("For help, use " + cl.getCommandSpec().qualifiedName() + " -h");
         err.flush();
         return CommandLine.ExitCode.USAGE;
-    }
-
-    public static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"kupervisor " + (v == null ? "dev" : v) + " (supervisord 4.2.5 compatible)"};
-        }
     }
 }

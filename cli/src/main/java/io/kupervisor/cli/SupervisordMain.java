@@ -12,6 +12,7 @@ import io.kupervisor.supervisord.Supervisor;
 import io.kupervisor.supervisord.posix.Posix;
 import io.kupervisor.supervisord.process.ChildInheritance;
 import io.kupervisor.supervisord.process.DaemonLimits;
+import io.kupervisor.supervisord.server.ControlPlane;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -210,7 +211,7 @@ final class SupervisordMain {
         if (daemonized) {
             Posix.umask(parsed.supervisord().umask());
         }
-        Supervisor supervisor = new Supervisor(file, host, out, Clock.systemUTC());
+        Supervisor supervisor = new Supervisor(file, host, out, Clock.systemUTC(), ControlPlane::new);
         supervisor.startupNotes(limitNotes);
         installSignals(supervisor);
         try {
@@ -295,7 +296,7 @@ final class SupervisordMain {
     private static void installSignals(Supervisor supervisor) {
         for (String name : new String[] {"TERM", "INT", "QUIT", "HUP", "USR2"}) {
             // false if the JVM reserves it (it should not for these): supervisord's default then applies
-            SignalHandlers.handle(name, () -> supervisor.signal(name));
+            io.kupervisor.cli.common.SignalHandlers.handle(name, () -> supervisor.signal(name));
         }
     }
 

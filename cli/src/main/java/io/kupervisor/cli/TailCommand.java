@@ -22,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "tail",
         mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
+        versionProvider = io.kupervisor.cli.common.Version.class,
         header = "Print the end of a file; with -F, follow it by name across rotation (the log sidecar).",
         description = {
             "Prints the last 10 lines of FILE, as GNU tail does. With -F it then follows the file by name across "

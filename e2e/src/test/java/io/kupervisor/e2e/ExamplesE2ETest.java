@@ -41,14 +41,15 @@ class ExamplesE2ETest {
             // the CRD is already there (installed before the operator started): unchanged, or
             // "configured" where kubectl's patch re-adds a zero it sends and the server drops
             // the in-pod examples (examples/*/in-pod, made by kupervisor migrate) are accepted too
-            assertThat(apply.stdout().lines().toList()).hasSize(8)
+            assertThat(apply.stdout().lines().toList()).hasSize(9)
                     .anyMatch(l -> l.matches("customresourcedefinition.apiextensions.k8s.io/"
                             + E2eCluster.CRD + " (unchanged|configured)"))
                     .contains("configmap/timeit-script created",
                             "supervisedprogram.kupervisor.io/timeit created",
                             "supervisedprogram.kupervisor.io/worker created",
                             "configmap/timeit-supervisor created", "deployment.apps/timeit created",
-                            "configmap/web-supervisor created", "deployment.apps/web created");
+                            "configmap/web-supervisor created", "deployment.apps/web created",
+                            "service/web created");
 
             // one pod per process, spawn 1 each
             Pod timeit = watch.awaitPod("timeit", "timeit", 1, WAIT);

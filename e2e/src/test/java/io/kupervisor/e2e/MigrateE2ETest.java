@@ -87,8 +87,12 @@ class MigrateE2ETest {
         if (mode.equals("operator")) {
             assertThat(lines).allMatch(l -> l.startsWith("supervisedprogram.kupervisor.io/")).hasSize(files.size());
         } else {
-            assertThat(lines).hasSize(2).anyMatch(l -> l.startsWith("configmap/"))
-                    .anyMatch(l -> l.startsWith("deployment.apps/"));
+            // the supervisor's ConfigMap and Deployment, a Secret where migrate moved files that
+            // hold credentials out of the ConfigMap, a Service where the config serves a port
+            assertThat(lines).anyMatch(l -> l.startsWith("configmap/")).anyMatch(l -> l.startsWith("deployment.apps/"));
+            assertThat(lines.stream().filter(l -> l.startsWith("secret/"))).hasSize(Files.exists(out.resolve("secret.yaml")) ? 1 : 0);
+            assertThat(lines.stream().filter(l -> l.startsWith("service/"))).hasSize(Files.exists(out.resolve("service.yaml")) ? 1 : 0);
+            assertThat(lines).hasSize(files.size());
         }
         // a dry run stores nothing
         var get = cluster.kubectl("get", "sprog,configmaps,deployments", "-n", NS, "-o", "name");

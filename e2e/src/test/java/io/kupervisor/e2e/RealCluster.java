@@ -91,8 +91,13 @@ public final class RealCluster implements AutoCloseable {
      * (the chart's defaults otherwise), waiting until the operator's pod is ready.
      */
     private void installOperator() {
+        // as the README says: kubectl installs and upgrades the CRD (helm installs crds/ only the
+        // first time and a cluster kept between runs would keep an older schema that prunes newer
+        // status fields), server-side and forced, to take over one a plain helm install made
+        kubectl("apply", "--server-side", "--force-conflicts", "-f", E2eCluster.ROOT.resolve("crds").toString())
+                .requireSuccess();
         helm("upgrade", "--install", RELEASE, E2eCluster.ROOT.resolve("helm/kupervisor").toString(),
-                "--namespace", OPERATOR_NAMESPACE, "--create-namespace",
+                "--namespace", OPERATOR_NAMESPACE, "--create-namespace", "--skip-crds",
                 "--wait", "--timeout", "180s").requireSuccess();
         kubectl("-n", OPERATOR_NAMESPACE, "rollout", "status", "deployment", "--timeout=180s").requireSuccess();
         kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/" + E2eCluster.CRD).requireSuccess();

@@ -12,17 +12,27 @@ import io.kupervisor.core.config.SupervisorConfig;
 import io.kupervisor.core.state.Action;
 import io.kupervisor.core.state.ProcessEvent;
 import io.kupervisor.core.state.ProcessState;
+import io.kupervisor.core.state.Signals;
+import io.kupervisor.supervisord.control.Channel;
+import io.kupervisor.supervisord.control.Control;
+import io.kupervisor.supervisord.control.ControlEvent;
+import io.kupervisor.supervisord.control.Frontend;
+import io.kupervisor.supervisord.control.GroupDiff;
+import io.kupervisor.supervisord.control.SupervisorState;
+import io.kupervisor.supervisord.events.EventHub;
 import io.kupervisor.supervisord.io.OutputPump;
 import io.kupervisor.supervisord.log.AutoLogNames;
 import io.kupervisor.supervisord.log.MainLog;
-import io.kupervisor.supervisord.posix.Posix;
+import io.kupervisor.supervisord.log.StdoutMirror;
 import io.kupervisor.supervisord.posix.Children;
+import io.kupervisor.supervisord.posix.Posix;
+import io.kupervisor.supervisord.process.ChildInheritance;
 import io.kupervisor.supervisord.process.Daemon;
+import io.kupervisor.supervisord.process.EventHooks;
 import io.kupervisor.supervisord.process.ProcessGroup;
 import io.kupervisor.supervisord.process.Subprocess;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,26 +41,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The in-pod daemon: supervisord's engine on kupervisor's event-driven loop. One thread (the
- * loop) owns every process and group; the reaper, the output pump, signals, timers and control
- * requests all post work to it. Nothing polls: an exit is handled when the child is reaped and a
- * timer fires when the state machine asked for it.
+ * loop) owns every process and group; the reaper, the output pump, signals, timers and requests
+ * all post work to it. Nothing polls: an exit is handled when the child is reaped and a timer
+ * fires when the state machine asked for it.
+ *
+ * <p>Everything outside the loop goes through {@link #control()}; the servers that expose it are a
+ * {@link Frontend} the entry point hands in. The methods of this class that are not public run on
+ * the loop thread only ({@link LoopControl} calls them there).
  */
 public final class Supervisor implements Daemon {
     private final Path configFile;
@@ -60,29 +71,39 @@ public final class Supervisor implements Daemon {
     private final ScheduledExecutorService loop;
     private final Thread loopThread;
     private final Map<String, ProcessGroup> groups = new LinkedHashMap<>();
-    private final AtomicLong groupSequence = new AtomicLong();
-    private final List<Consumer<StateChange>> listeners = new ArrayList<>();
-    private final List<Runnable> groupsListeners = new ArrayList<>();
+    private long groupSequence;
+    private final Subscribers subscribers = new Subscribers(this::log);
+    private final LoopControl control;
+    private final Frontend frontend;
+    /**
+     * Event listeners (supervisord's events and listener pools): every event goes through here.
+     * It is told by the engine directly, beside the control interface's subscribers.
+     */
+    private final EventHub events = new EventHub(this);
     private final CountDownLatch exited = new CountDownLatch(1);
-    /** Event listeners: every event goes through here (issue 16; moves onto the control interface of issue 15). */
-    private final io.kupervisor.supervisord.events.EventHub events = new io.kupervisor.supervisord.events.EventHub(this);
 
     private volatile SupervisorConfig config;
     private volatile SupervisorState mood = SupervisorState.RUNNING;
-    private MainLog mainLog;
+    private volatile MainLog mainLog;
     private OutputPump pump;
-    private HealthServer health;
-    private io.kupervisor.supervisord.log.StdoutMirror mirror;
+    private StdoutMirror mirror;
     private List<ProcessGroup> stopQueue;
     private Instant lastShutdownReport = Instant.EPOCH;
     private int exitCode;
     private boolean exitOnFatalTriggered;
+    /** The latest parse (supervisord's "available" groups) after a reread; null: the running config's. */
+    private SupervisorConfig pendingConfig;
+    private final List<Waiter> waiters = new ArrayList<>();
+    private static final Duration SETTLED_AFTER_BOOT = Duration.ofSeconds(10);
+    private ScheduledFuture<?> settledTrim;
+    private List<String> startupNotes = List.of();
 
-    /** A state change seen by the daemon, for waiters, health and tests. */
-    public record StateChange(Subprocess process, Action.StateChanged change) {
-    }
-
-    public Supervisor(Path configFile, HostEnvironment host, PrintStream stdout, Clock clock) {
+    /**
+     * @param frontend makes, from the daemon's control interface, what serves it (the HTTP servers);
+     *                 {@code c -> Frontend.NONE} for none
+     */
+    public Supervisor(Path configFile, HostEnvironment host, PrintStream stdout, Clock clock,
+                      Function<Control, Frontend> frontend) {
         this.configFile = configFile;
         this.host = host;
         this.stdout = stdout;
@@ -99,6 +120,8 @@ public final class Supervisor implements Daemon {
             throw new IllegalStateException(e);
         }
         this.loopThread = holder[0];
+        this.control = new LoopControl(this);
+        this.frontend = frontend.apply(control);
     }
 
     /** Reads the configuration; a refused one is reported by the caller exactly as at startup. */
@@ -106,13 +129,25 @@ public final class Supervisor implements Daemon {
         return new ConfigLoader(host).read(configFile);
     }
 
+    /** INFO lines for the first boot's main log (the raised rlimits); call before {@link #start}. */
+    public void startupNotes(List<String> notes) {
+        startupNotes = List.copyOf(notes);
+    }
+
+    /** The daemon's control interface: what everything outside its loop uses. */
+    public Control control() {
+        return control;
+    }
+
     /**
      * Starts everything and returns once autostart programs were spawned. {@link #awaitExit()} then
      * blocks until the daemon has shut down.
+     *
+     * @throws IOException with supervisord's message when a server cannot be opened
      */
     public void start(SupervisorConfig initial) throws IOException {
         this.config = initial;
-        io.kupervisor.supervisord.process.ChildInheritance.prepareDaemon();
+        ChildInheritance.prepareDaemon();
         try {
             Posix.becomeSubreaper();
         } catch (Posix.PosixException e) {
@@ -126,13 +161,23 @@ public final class Supervisor implements Daemon {
         pump.start();
         Children.get().onOrphan(r -> loop.execute(() -> reapedOrphan(r)));
         Children.get().startReaping();
-        call(() -> {
-            boot();
-            return null;
-        });
+        try {
+            loop.submit(() -> {
+                boot();
+                return null;
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
-    /** (Re)starts from {@link #config}: logs, groups, autostart. Runs on the loop. */
+    /** (Re)starts from {@link #config}: logs, servers, groups, autostart. Runs on the loop. */
     private void boot() throws IOException {
         SupervisorConfig c = config;
         pendingConfig = null; // a (re)start reads everything afresh: nothing stays "available" from before
@@ -145,7 +190,7 @@ public final class Supervisor implements Daemon {
                 c.supervisord().logfileMaxbytes(), c.supervisord().logfileBackups(), c.supervisord().loglevel(),
                 echo ? stdout : null, ZoneId.systemDefault(), clock);
         if (c.kupervisor().stdoutMirror() && mirror == null) {
-            mirror = new io.kupervisor.supervisord.log.StdoutMirror(stdout);
+            mirror = new StdoutMirror(stdout);
         }
         if (Posix.getuid() == 0 && c.supervisord().user() == null) {
             log(LogLevel.CRITICAL, "Supervisor is running as root.  Privileges were not dropped because no user is "
@@ -160,12 +205,9 @@ public final class Supervisor implements Daemon {
         for (ConfigWarning w : c.warnings()) {
             log(LogLevel.WARN, w.bySupervisord() ? w.message() : "kupervisor: " + w.message());
         }
-        openControlPlane();
+        frontend.open(c);
         writePidfile();
         log(LogLevel.INFO, "supervisord started with pid " + Posix.getpid());
-        if (c.kupervisor().healthEnabled() && health == null) {
-            health = HealthServer.start(this, c.kupervisor().healthHost(), c.kupervisor().healthPort());
-        }
         mood = SupervisorState.RUNNING;
         stopQueue = null;
         events.reset();
@@ -173,6 +215,7 @@ public final class Supervisor implements Daemon {
             addGroup(g);
         }
         events.supervisorState(true);
+        subscribers.publish(new ControlEvent.SupervisorStateChanged(SupervisorState.RUNNING));
         autostart();
         // start-up's scratch memory (the JIT's arenas, freed to malloc within seconds) back to the
         // kernel once things have settled: idle RSS is what a pod's memory limit meets
@@ -181,16 +224,6 @@ public final class Supervisor implements Daemon {
         }
         settledTrim = schedule(Posix::mallocTrim, SETTLED_AFTER_BOOT);
     }
-
-    private List<String> startupNotes = List.of();
-
-    /** INFO lines for the first boot's main log (the raised rlimits); call before {@link #start}. */
-    public void startupNotes(List<String> notes) {
-        startupNotes = List.copyOf(notes);
-    }
-
-    private static final Duration SETTLED_AFTER_BOOT = Duration.ofSeconds(10);
-    private ScheduledFuture<?> settledTrim;
 
     private void autostart() {
         for (ProcessGroup g : orderedGroups()) {
@@ -204,14 +237,24 @@ public final class Supervisor implements Daemon {
         if (groups.containsKey(g.name())) {
             return false;
         }
-        ProcessGroup group = new ProcessGroup(g, this, groupSequence.incrementAndGet());
+        ProcessGroup group = new ProcessGroup(g, this, ++groupSequence);
         groups.put(g.name(), group);
         events.groupAdded(group);
-        groupsChanged();
+        subscribers.publish(new ControlEvent.GroupAdded(g.name()));
         return true;
     }
 
-    public List<ProcessGroup> orderedGroups() {
+    private void removeGroup(String name) {
+        ProcessGroup g = groups.remove(name);
+        if (g != null) {
+            g.processes().forEach(Subprocess::closeLogs);
+            events.groupRemoved(name);
+            subscribers.publish(new ControlEvent.GroupRemoved(name));
+        }
+    }
+
+    /** Groups in supervisord's order: priority, then the order they were added. Loop thread. */
+    List<ProcessGroup> orderedGroups() {
         List<ProcessGroup> list = new ArrayList<>(groups.values());
         list.sort(ProcessGroup.ORDER);
         return list;
@@ -244,14 +287,9 @@ public final class Supervisor implements Daemon {
         });
     }
 
-    /** supervisord's shutdown(): asynchronous. */
-    public void shutdown() {
-        loop.execute(() -> beginStop(SupervisorState.SHUTDOWN));
-    }
-
-    /** supervisord's restart() ("reload"): asynchronous. */
-    public void restart() {
-        loop.execute(() -> beginStop(SupervisorState.RESTARTING));
+    /** supervisord's shutdown() and restart() ("reload"): the stop begins after the current turn of the loop. */
+    void stopLater(SupervisorState newMood) {
+        loop.execute(() -> beginStop(newMood));
     }
 
     private void beginStop(SupervisorState newMood) {
@@ -263,6 +301,7 @@ public final class Supervisor implements Daemon {
         }
         mood = newMood;
         events.supervisorState(false);
+        subscribers.publish(new ControlEvent.SupervisorStateChanged(newMood));
         stopQueue = new ArrayList<>(orderedGroups());
         for (ProcessGroup g : stopQueue) {
             for (Subprocess p : g.processes()) {
@@ -317,9 +356,9 @@ public final class Supervisor implements Daemon {
             g.processes().forEach(Subprocess::closeLogs);
         }
         groups.clear();
-        groupsChanged();
         stopQueue = null;
         if (mood == SupervisorState.RESTARTING) {
+            frontend.close(true);
             SupervisorConfig fresh;
             try {
                 fresh = readConfig(configFile, host);
@@ -346,11 +385,8 @@ public final class Supervisor implements Daemon {
 
     private void terminate(int code) {
         exitCode = code;
-        closeControlPlane();
+        frontend.close(false);
         removePidfile();
-        if (health != null) {
-            health.close();
-        }
         if (mainLog != null) {
             mainLog.close();
         }
@@ -383,12 +419,11 @@ public final class Supervisor implements Daemon {
     // ---- reaping ----
 
     private void reapedOrphan(Posix.Reaped r) {
-        String how = r.exited() ? "exit status " + r.exitCode()
-                : "terminated by " + io.kupervisor.core.state.Signals.name(r.termSignal());
+        String how = r.exited() ? "exit status " + r.exitCode() : "terminated by " + Signals.name(r.termSignal());
         log(LogLevel.INFO, "reaped unknown pid " + r.pid() + " (" + how + ")");
     }
 
-    // ---- Daemon ----
+    // ---- Daemon (what processes need; loop thread unless said otherwise) ----
 
     @Override
     public Instant now() {
@@ -400,10 +435,12 @@ public final class Supervisor implements Daemon {
         return loop.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
     }
 
+    /** A main-log line; any thread (the main log is written whole under its lock). */
     @Override
     public void log(LogLevel level, String message) {
-        if (mainLog != null) {
-            mainLog.log(level, message);
+        MainLog l = mainLog;
+        if (l != null) {
+            l.log(level, message);
         }
     }
 
@@ -463,34 +500,29 @@ public final class Supervisor implements Daemon {
     }
 
     @Override
-    public io.kupervisor.supervisord.log.StdoutMirror mirror() {
+    public StdoutMirror mirror() {
         return mirror;
     }
 
     @Override
-    public io.kupervisor.supervisord.process.EventHooks eventHooks() {
+    public EventHooks eventHooks() {
         return events;
     }
-
-    /** Event delivery (loop thread): sendRemoteCommEvent, and what tests look at. */
-    public io.kupervisor.supervisord.events.EventHub events() {
-        return events;
-    }
-
 
     @Override
     public void stateChanged(Subprocess process, Action.StateChanged change) {
         events.stateChanged(process, change);
-        StateChange sc = new StateChange(process, change);
-        for (Consumer<StateChange> l : List.copyOf(listeners)) {
-            l.accept(sc);
-        }
+        subscribers.publish(new ControlEvent.ProcessStateChanged(process.config().groupName(), process.name(),
+                change.from(), change.to(), change.expected(), change.pid(), change.tries()));
         if (change.to() == ProcessState.FATAL && config.kupervisor().exitOnFatal() && !exitOnFatalTriggered
                 && mood == SupervisorState.RUNNING) {
             exitOnFatalTriggered = true;
-            log(LogLevel.CRITICAL, "kupervisor: " + process.name() + " entered FATAL and exit_on_fatal is set:"
-                    + " shutting down (exit status 1)");
-            beginStop(SupervisorState.SHUTDOWN);
+            // after this transition's own actions (its "gave up" line), so the log reads cause first
+            loop.execute(() -> {
+                log(LogLevel.CRITICAL, "kupervisor: " + process.name() + " entered FATAL and exit_on_fatal is set:"
+                        + " shutting down (exit status 1)");
+                beginStop(SupervisorState.SHUTDOWN);
+            });
         }
         if (stopQueue != null && change.to().isStopped()) {
             // continue the ordered stop once this call's own transition is complete
@@ -501,147 +533,109 @@ public final class Supervisor implements Daemon {
         }
     }
 
-    // ---- control, for the RPC layer and tests (any thread) ----
+    @Override
+    public boolean outputWanted() {
+        return subscribers.wants(ControlEvent.Kind.PROCESS_OUTPUT);
+    }
 
-    /** Runs {@code task} on the loop and waits for it. */
-    public <T> T call(Callable<T> task) throws IOException {
-        if (Thread.currentThread() == loopThread) {
-            try {
-                return task.call();
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e);
-            }
-        }
+    /** Pump thread: handed to the loop, which publishes it in order with everything else. */
+    @Override
+    public void output(Subprocess process, long pid, Channel channel, byte[] data) {
+        ControlEvent event = new ControlEvent.ProcessOutput(process.config().groupName(), process.name(), pid,
+                channel, data);
         try {
-            return loop.submit(task).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(e.getCause());
+            loop.execute(() -> subscribers.publish(event));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the daemon has ended
         }
     }
 
-    /** Runs on the loop without waiting. */
+    /** Runs on the loop without waiting; any thread. */
     @Override
     public void execute(Runnable task) {
         loop.execute(task);
     }
 
-    public void addListener(Consumer<StateChange> listener) {
-        loop.execute(() -> listeners.add(listener));
+    // ---- for LoopControl (loop thread unless said otherwise) ----
+
+    boolean onLoop() {
+        return Thread.currentThread() == loopThread;
     }
 
-    public void removeListener(Consumer<StateChange> listener) {
-        loop.execute(() -> listeners.remove(listener));
-    }
-
-    /**
-     * Runs {@code listener} on the loop whenever a group is added or removed (processes appear or
-     * disappear without a state change: update, add, remove, a reload).
-     */
-    public void addGroupsListener(Runnable listener) {
-        loop.execute(() -> groupsListeners.add(listener));
-    }
-
-    public void removeGroupsListener(Runnable listener) {
-        loop.execute(() -> groupsListeners.remove(listener));
-    }
-
-    private void groupsChanged() {
-        for (Runnable l : List.copyOf(groupsListeners)) {
-            l.run();
+    /** Runs {@code task} on the loop and waits for it: for the engine's own tests, which look inside. */
+    <T> T call(java.util.concurrent.Callable<T> task) throws Exception {
+        try {
+            return loop.submit(task).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
         }
     }
 
-    public SupervisorState mood() {
+    Subscribers subscribers() {
+        return subscribers;
+    }
+
+    /** Event delivery (loop thread): remote communication, and what tests look at. */
+    EventHub events() {
+        return events;
+    }
+
+    /** Any thread. */
+    SupervisorState mood() {
         return mood;
     }
 
-    public SupervisorConfig config() {
+    /** Any thread. */
+    SupervisorConfig config() {
         return config;
     }
 
-    public MainLog mainLog() {
+    /** Any thread. */
+    MainLog mainLog() {
         return mainLog;
     }
 
-    /** Loop-thread access to the groups (copy). */
-    public Map<String, ProcessGroup> groups() {
-        return new LinkedHashMap<>(groups);
+    Path configFile() {
+        return configFile;
     }
 
-    /** Finds a process by namespec ({@code name} or {@code group:name}); loop thread only. */
-    public Subprocess find(String namespec) {
+    HostEnvironment host() {
+        return host;
+    }
+
+    /** The active group of that name, or null. */
+    ProcessGroup group(String name) {
+        return groups.get(name);
+    }
+
+    /** Finds a process by namespec ({@code name} or {@code group:name}), or null. */
+    Subprocess find(String namespec) {
         Namespec n = Namespec.parse(namespec);
         ProcessGroup g = groups.get(n.group());
         return g == null || n.isWholeGroup() ? null : g.process(n.process());
     }
 
-    /** A manual start, as supervisorctl start does, returning the state machine's outcome. */
-    public CompletableFuture<io.kupervisor.core.state.Outcome> startProcess(String namespec) {
-        return onLoop(() -> {
-            Subprocess p = find(namespec);
-            if (p == null) {
-                throw new IllegalArgumentException("BAD_NAME: " + namespec);
-            }
-            return p.handle(new ProcessEvent.StartRequested()).outcome();
-        });
-    }
-
-    public CompletableFuture<io.kupervisor.core.state.Outcome> stopProcess(String namespec) {
-        return onLoop(() -> {
-            Subprocess p = find(namespec);
-            if (p == null) {
-                throw new IllegalArgumentException("BAD_NAME: " + namespec);
-            }
-            return p.handle(new ProcessEvent.StopRequested()).outcome();
-        });
-    }
-
-    /** supervisord's reloadConfig: parse afresh and diff against the running groups. */
-    public GroupDiff reread() throws ConfigException, IOException {
-        return rereadFresh().diff();
-    }
-
-    /** A fresh parse and its difference from the groups running when it was read. */
-    private record Reread(SupervisorConfig fresh, GroupDiff diff) {
-    }
-
-    private Reread rereadFresh() throws ConfigException, IOException {
-        SupervisorConfig fresh = readConfig(configFile, host);
-        return call(() -> {
-            pendingConfig = fresh;
-            return new Reread(fresh,
-                    GroupDiff.between(groups.values().stream().map(ProcessGroup::config).toList(), fresh.groups()));
-        });
-    }
-
-    private SupervisorConfig pendingConfig;
-
     /**
      * The groups of the latest parse (supervisord's "available" set): the running config until a
-     * {@link #reread()}, the fresh parse after it. Loop thread.
+     * reread, the fresh parse after it.
      */
-    public List<ProcessGroupConfig> availableGroups() {
+    List<ProcessGroupConfig> availableGroups() {
         return (pendingConfig != null ? pendingConfig : config).groups();
+    }
+
+    /** A reread's parse becomes the available set; returns how it differs from the active groups. */
+    GroupDiff reread(SupervisorConfig fresh) {
+        pendingConfig = fresh;
+        return GroupDiff.between(groups.values().stream().map(ProcessGroup::config).toList(), fresh.groups());
     }
 
     /**
      * supervisord's addProcessGroup: adds an available group that is not running; its autostart
-     * processes start. Loop thread. Returns false if the group is already active.
+     * processes start. Returns false if the group is already active.
      *
      * @throws IllegalArgumentException if no available group has that name (BAD_NAME)
      */
-    public boolean addProcessGroup(String name) {
+    boolean addProcessGroup(String name) {
         ProcessGroupConfig g = availableGroups().stream().filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(name));
         if (!addGroup(g)) {
@@ -653,85 +647,48 @@ public final class Supervisor implements Daemon {
         return true;
     }
 
-    /**
-     * supervisord's removeProcessGroup. Loop thread. Returns false when a process of the group is
-     * not stopped (STILL_RUNNING).
-     *
-     * @throws IllegalArgumentException if no such group is active (BAD_NAME)
-     */
-    public boolean removeProcessGroup(String name) {
+    /** supervisord's removeProcessGroup; false when a process of the group is not stopped. */
+    boolean removeProcessGroup(String name) {
         ProcessGroup g = groups.get(name);
-        if (g == null) {
-            throw new IllegalArgumentException(name);
-        }
         if (!g.allStopped()) {
             return false;
         }
-        g.processes().forEach(Subprocess::closeLogs);
-        groups.remove(name);
-        events.groupRemoved(name);
-        groupsChanged();
+        removeGroup(name);
         return true;
     }
 
-    /** Loop thread: the active group of that name, or null. */
-    public ProcessGroup group(String name) {
-        return groups.get(name);
-    }
-
     /**
-     * supervisorctl's update: removed groups are stopped and removed, changed ones stopped,
-     * removed and added again, added ones added (autostart members start). Unchanged groups keep
-     * their processes. Completes when the stops are done.
+     * supervisorctl's update with the parse {@code fresh} and its difference: removed groups are
+     * stopped and removed, changed ones stopped, removed and added again, added ones added
+     * (autostart members start). Unchanged groups keep their processes. {@code done} runs when the
+     * groups are in place.
      */
-    public CompletableFuture<GroupDiff> update() {
-        CompletableFuture<GroupDiff> result = new CompletableFuture<>();
-        Reread reread;
-        try {
-            reread = rereadFresh();
-        } catch (ConfigException | IOException e) {
-            result.completeExceptionally(e);
-            return result;
-        }
-        GroupDiff diff = reread.diff();
-        execute(() -> {
-            List<String> toStop = new ArrayList<>();
-            diff.removed().forEach(g -> toStop.add(g.name()));
-            diff.changed().forEach(g -> toStop.add(g.name()));
-            Runnable finish = () -> {
-                // supervisorctl's order: the removed groups, then each changed one removed and
-                // added again, then the added ones (PROCESS_GROUP_* events come in that order)
-                for (ProcessGroupConfig g : diff.removed()) {
-                    dropGroup(g.name());
+    void update(SupervisorConfig fresh, GroupDiff diff, Runnable done) {
+        List<String> toStop = new ArrayList<>();
+        diff.removed().forEach(g -> toStop.add(g.name()));
+        diff.changed().forEach(g -> toStop.add(g.name()));
+        stopGroupsThen(toStop, () -> {
+            // supervisorctl's order: the removed groups, then each changed one removed and added
+            // again, then the added ones (PROCESS_GROUP_* events come in that order)
+            for (ProcessGroupConfig g : diff.removed()) {
+                removeGroup(g.name());
+            }
+            for (ProcessGroupConfig g : diff.changed()) {
+                removeGroup(g.name());
+                addGroup(g);
+            }
+            for (ProcessGroupConfig g : diff.added()) {
+                addGroup(g);
+            }
+            // the parse this update diffed, even if another reread came while the stops ran
+            config = withGroups(fresh);
+            for (ProcessGroupConfig g : concat(diff.changed(), diff.added())) {
+                for (Subprocess p : groups.get(g.name()).processes()) {
+                    p.handle(new ProcessEvent.AutostartDue());
                 }
-                for (ProcessGroupConfig g : diff.changed()) {
-                    dropGroup(g.name());
-                    addGroup(g);
-                }
-                groupsChanged();
-                for (ProcessGroupConfig g : diff.added()) {
-                    addGroup(g);
-                }
-                // the parse this update diffed, even if another reread came while the stops ran
-                config = withGroups(reread.fresh());
-                for (ProcessGroupConfig g : concat(diff.changed(), diff.added())) {
-                    for (Subprocess p : groups.get(g.name()).processes()) {
-                        p.handle(new ProcessEvent.AutostartDue());
-                    }
-                }
-                result.complete(diff);
-            };
-            stopGroupsThen(toStop, finish);
+            }
+            done.run();
         });
-        return result;
-    }
-
-    private void dropGroup(String name) {
-        ProcessGroup g = groups.remove(name);
-        if (g != null) {
-            g.processes().forEach(Subprocess::closeLogs);
-            events.groupRemoved(name);
-        }
     }
 
     /** update applies the fresh groups only; [supervisord] and server changes wait for a reload. */
@@ -764,26 +721,17 @@ public final class Supervisor implements Daemon {
         whenTrue(() -> targets.stream().allMatch(p -> p.state().isStopped()), then);
     }
 
-    /** Runs {@code then} on the loop as soon as {@code condition} holds (checked after every state change). */
-    public void whenTrue(java.util.function.BooleanSupplier condition, Runnable then) {
-        Runnable check = () -> {
-            if (condition.getAsBoolean()) {
-                then.run();
-            } else {
-                waiters.add(new Waiter(condition, then));
-            }
-        };
-        if (Thread.currentThread() == loopThread) {
-            check.run();
+    /** Runs {@code then} as soon as {@code condition} holds (checked after every state change). */
+    void whenTrue(BooleanSupplier condition, Runnable then) {
+        if (condition.getAsBoolean()) {
+            then.run();
         } else {
-            loop.execute(check);
+            waiters.add(new Waiter(condition, then));
         }
     }
 
-    private record Waiter(java.util.function.BooleanSupplier condition, Runnable then) {
+    private record Waiter(BooleanSupplier condition, Runnable then) {
     }
-
-    private final List<Waiter> waiters = new ArrayList<>();
 
     private void checkWaiters() {
         for (Waiter w : List.copyOf(waiters)) {
@@ -792,18 +740,6 @@ public final class Supervisor implements Daemon {
                 w.then().run();
             }
         }
-    }
-
-    private <T> CompletableFuture<T> onLoop(Callable<T> task) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                f.complete(task.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
     }
 
     private void reopenLogs() {
@@ -832,27 +768,5 @@ public final class Supervisor implements Daemon {
         } catch (IOException ignored) {
             // nothing more to do at exit
         }
-    }
-
-    // ==== control plane (issue 5): the HTTP servers of [unix_http_server] / [inet_http_server] ====
-
-    private volatile io.kupervisor.supervisord.rpc.ControlPlane controlPlane;
-
-    /** Opens the configured HTTP servers (closing those of before a reload). Loop thread, from boot. */
-    private void openControlPlane() throws IOException {
-        closeControlPlane();
-        controlPlane = io.kupervisor.supervisord.rpc.ControlPlane.open(this, config);
-    }
-
-    private void closeControlPlane() {
-        if (controlPlane != null) {
-            controlPlane.close();
-            controlPlane = null;
-        }
-    }
-
-    /** The servers now open (none without [unix_http_server] / [inet_http_server]); for tests. */
-    public io.kupervisor.supervisord.rpc.ControlPlane controlPlane() {
-        return controlPlane;
     }
 }

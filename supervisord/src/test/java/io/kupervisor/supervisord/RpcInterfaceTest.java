@@ -1,7 +1,7 @@
 package io.kupervisor.supervisord;
 
 import io.kupervisor.core.state.ProcessState;
-import io.kupervisor.supervisord.rpc.ControlPlane;
+import io.kupervisor.supervisord.server.ControlPlane;
 import io.kupervisor.supervisord.rpc.Faults;
 import io.kupervisor.supervisord.rpc.RpcClient;
 import io.kupervisor.supervisord.rpc.RpcFault;
@@ -48,10 +48,7 @@ class RpcInterfaceTest {
             "system.listMethods", "system.methodHelp", "system.methodSignature", "system.multicall");
 
     private String header(String servers) {
-        return "[supervisord]\nnodaemon=true\nlogfile=" + dir.resolve("supervisord.log") + "\npidfile="
-                + dir.resolve("supervisord.pid") + "\nchildlogdir=" + dir + "\nloglevel=info\n\n" + servers
-                + "\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = "
-                + "supervisor.rpcinterface:make_main_rpcinterface\n\n";
+        return DaemonHarness.supervisordSection(dir, "loglevel=info") + servers + "\n" + DaemonHarness.RPC_INTERFACE;
     }
 
     private String unixServer() {
@@ -413,7 +410,7 @@ class RpcInterfaceTest {
                 assertThat(c.stream("/logtail/nosuch/stdout", (b, o, l) -> { })).isEqualTo(404);
                 assertThat(c.stream("/logtail/cat/foo", (b, o, l) -> { })).isEqualTo(404);
             }
-            String head = RawHttp.exchange(inet, "GET /mainlogtail HTTP/1.1\r\n" + auth + "\r\n\r\n",
+            String head = RawHttp.exchange(inet, "GET /mainlogtail HTTP/1.1\r\nHost: localhost\r\n" + auth + "\r\n\r\n",
                     Duration.ofMillis(500));
             assertThat(head).startsWith("HTTP/1.1 200 OK").contains("Transfer-Encoding: chunked",
                     "Content-Type: text/plain;charset=utf-8");
@@ -436,7 +433,7 @@ class RpcInterfaceTest {
             assertThat(c.call("supervisor.getAPIVersion")).isEqualTo("3.0");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rwx------");
             // a second daemon on the same socket: supervisord's words, and the first one goes on
-            assertThatThrownBy(() -> ControlPlane.open(d.supervisor, d.supervisor.config()))
+            assertThatThrownBy(() -> new ControlPlane(d.control).open(d.control.config()))
                     .isInstanceOf(ControlPlane.OpenFailed.class)
                     .hasMessage("Another program is already listening on a port that one of our HTTP servers is "
                             + "configured to use.  Shut this program down first before starting supervisord.");

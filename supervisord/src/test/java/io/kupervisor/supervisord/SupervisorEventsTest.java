@@ -42,7 +42,7 @@ class SupervisorEventsTest {
                     .isEqualTo(ListenerState.BUSY);
             assertThat(d.supervisor.call(() -> d.supervisor.events().pool("stuck").buffered())).hasSize(3);
             // the loop answers and stops things as usual
-            assertThat(d.supervisor.stopProcess("chatty").get()).isNotNull();
+            d.control.stop("chatty", false).get();
             d.awaitState("chatty", ProcessState.STOPPED, Duration.ofSeconds(10));
         }
     }
@@ -79,10 +79,7 @@ class SupervisorEventsTest {
             d.awaitState("once", ProcessState.RUNNING, Duration.ofSeconds(10));
             await().atMost(Duration.ofSeconds(10)).until(() -> d.supervisor.call(() ->
                     d.supervisor.events().listenerState(d.supervisor.find("once"))) == ListenerState.READY);
-            d.supervisor.call(() -> {
-                d.supervisor.events().remoteCommunication("first", "one");
-                return null;
-            });
+            d.control.remoteCommunication("first", "one").get();
             Path record = dir.resolve("record");
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(record)
                     && Files.readString(record).contains("\n"));

@@ -93,15 +93,12 @@ class WebPageTest {
 
     @BeforeEach
     void start() throws Exception {
-        try (var s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        String config = "[supervisord]\nnodaemon=true\nlogfile=" + dir.resolve("supervisord.log") + "\npidfile="
-                + dir.resolve("supervisord.pid") + "\nchildlogdir=" + dir + "\nloglevel=info\n\n"
-                + "[inet_http_server]\nport=127.0.0.1:" + port + "\nusername=admin\npassword=s3cret\n\n"
-                + "[unix_http_server]\nfile=" + dir.resolve("s.sock") + "\nusername=admin\npassword=s3cret\n\n"
-                + "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = "
-                + "supervisor.rpcinterface:make_main_rpcinterface\n\n" + PROGRAMS;
+        System.setProperty("kupervisor.web.heartbeatMillis", "200");
+        port = DaemonHarness.freePort();
+        String config = DaemonHarness.supervisordSection(dir, "loglevel=info")
+                + DaemonHarness.inetServer(port, "username=admin", "password=s3cret")
+                + DaemonHarness.unixServer(dir, "username=admin", "password=s3cret")
+                + DaemonHarness.RPC_INTERFACE + PROGRAMS;
         daemon = DaemonHarness.startRaw(dir, config);
         for (String p : List.of("sleeper", "cat", "html", "nolog", "g:ga")) {
             daemon.awaitState(p, ProcessState.RUNNING, Duration.ofSeconds(10));
@@ -113,7 +110,14 @@ class WebPageTest {
 
     @AfterEach
     void stop() throws Exception {
+        System.clearProperty("kupervisor.web.heartbeatMillis");
         daemon.close();
+    }
+
+    /** The heartbeat comments ({@code :}) a stream sent since its last table. */
+    private static int heartbeatsAfterLastTable(String stream) {
+        int last = stream.lastIndexOf("event: status\n");
+        return count(last < 0 ? stream : stream.substring(last), ":\n\n");
     }
 
     // ---- plumbing ----
@@ -273,6 +277,7 @@ class WebPageTest {
 
     @Test
     void aGetNeverActs() throws Exception {
+        int transitions = daemon.transitions.size();
         for (String q : List.of("?processname=sleeper&action=stop", "?action=stopall", "?action=restartall",
                 "?processname=sleeper&action=restart", "?processname=idle&action=start",
                 "?processname=html&action=clearlog")) {
@@ -283,7 +288,9 @@ class WebPageTest {
         // not with the token in the URL either
         assertThat(RawHttp.status(get("/?processname=sleeper&action=stop&token=" + token(), AUTH)))
                 .isEqualTo("HTTP/1.0 405 Method Not Allowed");
-        Thread.sleep(300);
+        // an action is a request on the loop made before the answer: after a turn of the loop, none was made
+        daemon.control.ping().get();
+        assertThat(daemon.transitions.size()).isEqualTo(transitions);
         assertThat(daemon.state("sleeper")).isEqualTo(ProcessState.RUNNING);
         assertThat(daemon.state("idle")).isEqualTo(ProcessState.STOPPED);
         assertThat(daemon.state("g:ga")).isEqualTo(ProcessState.RUNNING);
@@ -296,6 +303,7 @@ class WebPageTest {
     @Test
     void aPostWithoutTheTokenOrFromAnotherSiteIsRefused() throws Exception {
         String token = token();
+        int transitions = daemon.transitions.size();
         String origin = "Origin: http://127.0.0.1:" + port;
         List<List<String>> refused = List.of(
                 List.of("action=stop&processname=sleeper"), // no token
@@ -323,7 +331,8 @@ class WebPageTest {
         assertThat(RawHttp.status(json)).isEqualTo("HTTP/1.0 403 Forbidden");
         assertThat(message(json)).isEqualTo("ERROR: refused: no token (actions need the token of a page read from "
                 + "this daemon)");
-        Thread.sleep(300);
+        daemon.control.ping().get();
+        assertThat(daemon.transitions.size()).isEqualTo(transitions);
         assertThat(daemon.state("sleeper")).isEqualTo(ProcessState.RUNNING);
         assertThat(daemon.state("g:ga")).isEqualTo(ProcessState.RUNNING);
         assertThat(daemon.mainLog()).contains("WARN kupervisor: web page: refused a POST to /index.html: "
@@ -370,7 +379,7 @@ class WebPageTest {
         assertThat(act("stop", "nosuch")).isEqualTo("No such process named nosuch");
         assertThat(act("start", "g:*")).isEqualTo("No such process named g:*");
         assertThat(act("clearlog", "html")).isEqualTo("Log for html cleared");
-        assertThat(daemon.supervisor.call(() -> java.nio.file.Files.size(daemon.process("html").stdoutLogPath())))
+        assertThat(java.nio.file.Files.size(daemon.process("html").stdoutLog()))
                 .isZero();
         assertThat(act("stopall", null)).matches("All stopped at \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}");
         for (String p : List.of("sleeper", "cat", "html", "nolog")) {
@@ -505,10 +514,10 @@ class WebPageTest {
             c.call("supervisor.stopProcess", "idle");
             String all = events.await(s -> "STOPPED".equals(lastState(s, "idle")));
             assertThat(all).contains("data-name=\\\"idle\\\" data-group=\\\"idle\\\" data-state=\\\"STARTING\\\"");
-            int tables = count(events.text(), "event: status\n");
-            // nothing changes: nothing is sent (no timer)
-            Thread.sleep(1500);
-            assertThat(count(events.text(), "event: status\n")).isEqualTo(tables);
+            // nothing changes: nothing is sent but the heartbeat (200 ms here), no table on a timer
+            int settled = count(events.await(s -> heartbeatsAfterLastTable(s) >= 2), "event: status\n");
+            String later = events.await(s -> heartbeatsAfterLastTable(s) >= 6);
+            assertThat(count(later, "event: status\n")).isEqualTo(settled);
             // a group removed is pushed too (no process changes state then)
             c.call("supervisor.stopProcessGroup", "g");
             events.await(s -> "STOPPED".equals(lastState(s, "g:ga")));

@@ -82,7 +82,7 @@ public final class CtlSession {
 
     private static void installInterrupt(Controller c, boolean interactive, PrintWriter out) {
         // false if the JVM keeps SIGINT for itself: Ctrl-C then ends the program
-        io.kupervisor.cli.SignalHandlers.handle("INT", () -> {
+        io.kupervisor.cli.common.SignalHandlers.handle("INT", () -> {
             if (c.interrupt()) {
                 return;
             }

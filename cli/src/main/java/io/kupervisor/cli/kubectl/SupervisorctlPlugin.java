@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "kubectl-supervisorctl",
         mixinStandardHelpOptions = true,
-        versionProvider = io.kupervisor.cli.Main.Version.class,
+        versionProvider = io.kupervisor.cli.common.Version.class,
         header = "supervisorctl for SupervisedPrograms: status, start, stop, restart, tail [-f], avail.",
         description = {
             "supervisorctl's commands for the SupervisedPrograms of a namespace, with supervisorctl's output and "

@@ -523,8 +523,11 @@ public final class InPodManifests {
     }
 
     /**
-     * The supervisord container: restricted when it may be (no user= to switch to, a non-root UID
-     * given), else what keeps the daemon able to do what the configuration asks, and the report says why.
+     * The supervisord container: restricted when asked for (a non-root {@code --run-as-user} and no
+     * user= to switch to), else the image's own user and the runtime's default capabilities, as the
+     * programs had under supervisord: an image that runs as root commonly has programs that bind
+     * ports below 1024 or switch users themselves (nginx, php-fpm), which a dropped capability set
+     * breaks (seen on a real cluster: nginx exited 1 at once). The report says what restricted needs.
      */
     private static SecurityContext mainSecurity(SupervisorConfig config, Long runAsUser, MigrationReport report) {
         List<String> switching = new ArrayList<>();
@@ -543,22 +546,19 @@ public final class InPodManifests {
                     + " as root with CAP_SETUID and CAP_SETGID to switch users" + (root ? ", and user root is UID 0" : "")
                     + ", which a namespace at the restricted Pod Security level refuses; drop user= (and give"
                     + " --run-as-user UID) to run restricted");
-            return new SecurityContextBuilder().withAllowPrivilegeEscalation(false).withNewCapabilities()
-                    .withDrop("ALL").withAdd("CHOWN", "SETUID", "SETGID", "KILL", "DAC_OVERRIDE").endCapabilities()
-                    .build();
+            return null;
         }
         if (runAsUser == null) {
-            report.add("pod", "securityContext", Status.DECIDE, "the supervisord container runs as the image's user,"
-                    + " with no privilege escalation and no capabilities; a namespace at the restricted Pod Security"
-                    + " level also needs a non-root UID: give --run-as-user UID");
-            return new SecurityContextBuilder().withAllowPrivilegeEscalation(false).withNewCapabilities()
-                    .withDrop("ALL").endCapabilities().build();
+            report.add("pod", "securityContext", Status.DECIDE, "the supervisord container runs as the image's user"
+                    + " with the container runtime's default capabilities, as the programs ran under supervisord; a"
+                    + " namespace at the restricted Pod Security level needs a non-root UID without capabilities:"
+                    + " give --run-as-user UID if the programs need neither root nor ports below 1024");
+            return null;
         }
         if (runAsUser == 0) {
             report.add("pod", "securityContext", Status.DECIDE, "--run-as-user 0 is root, which the restricted Pod"
                     + " Security level refuses");
-            return new SecurityContextBuilder().withRunAsUser(0L).withAllowPrivilegeEscalation(false)
-                    .withNewCapabilities().withDrop("ALL").endCapabilities().build();
+            return new SecurityContextBuilder().withRunAsUser(0L).build();
         }
         report.add("pod", "securityContext", Status.MAPPED, "every container runs as a non-root user (supervisord as"
                 + " UID " + runAsUser + "), without privilege escalation or capabilities, seccomp RuntimeDefault:"

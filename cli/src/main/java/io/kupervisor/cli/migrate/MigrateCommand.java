@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 /** {@code kupervisor migrate}: a supervisord configuration to manifests for either mode. */
 @Command(name = "migrate",
         mixinStandardHelpOptions = true,
-        versionProvider = io.kupervisor.cli.Main.Version.class,
+        versionProvider = io.kupervisor.cli.common.Version.class,
         header = "Turn a supervisord configuration into Kubernetes manifests (operator or in-pod mode).",
         description = {
             "Reads a supervisord configuration (with its includes) as supervisord would and writes YAML that "

@@ -23,7 +23,7 @@ interface CtlClient {
 
     /**
      * Runs {@code supervisorctl -c config [options...] args...}; with {@code interruptAfter}, sends
-     * Ctrl-C after that long (for {@code tail -f}).
+     * Ctrl-C once the client follows the log (for {@code tail -f}; see {@link #awaitFollowing}).
      */
     Result run(Path config, Map<String, String> env, List<String> args, String stdin, Duration interruptAfter)
             throws Exception;
@@ -61,14 +61,10 @@ interface CtlClient {
                     }
                 }
                 if (interruptAfter != null) {
-                    // Ctrl-C once supervisorctl is following (its first line is out), not while Python still
+                    // Ctrl-C once supervisorctl is following (its banner is out), not while Python still
                     // imports on a loaded machine; a command that ends by itself is not interrupted
-                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                    while (p.isAlive() && Files.size(out) == 0 && System.nanoTime() < end) {
-                        p.waitFor(20, TimeUnit.MILLISECONDS);
-                    }
+                    awaitFollowing(() -> read(out), () -> !p.isAlive(), interruptAfter);
                     if (p.isAlive()) {
-                        Thread.sleep(interruptAfter.toMillis());
                         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
                     }
                 }
@@ -120,7 +116,7 @@ interface CtlClient {
             if (interruptAfter != null) {
                 interrupter = Thread.ofVirtual().start(() -> {
                     try {
-                        Thread.sleep(interruptAfter.toMillis());
+                        awaitFollowing(out::toString, () -> false, interruptAfter);
                         for (int k = 0; k < 200; k++) {
                             Controller c = controller.get();
                             if (c != null && c.interrupt()) {
@@ -142,6 +138,41 @@ interface CtlClient {
                 interrupter.interrupt();
             }
             return new Result(out.toString(), err.toString(), exit);
+        }
+    }
+
+    /** What a client prints when it starts to follow a log ({@code tail -f}, {@code maintail -f}). */
+    String FOLLOWING = "==> Press Ctrl-C to exit <==";
+
+    /**
+     * Waits until a {@code tail -f} client follows the log and has printed what it read first:
+     * its banner, then more output (the log's end), or {@code settle} after the banner when nothing
+     * more comes (an empty log, an error on stderr). Interrupting earlier would catch a Python
+     * supervisorctl still importing its modules on a loaded machine (a KeyboardInterrupt
+     * traceback instead of the tail). Returns early when the client ended by itself.
+     */
+    static void awaitFollowing(java.util.function.Supplier<String> stdout, java.util.function.BooleanSupplier ended,
+                               Duration settle) throws InterruptedException {
+        long startLimit = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int banner;
+        while ((banner = stdout.get().indexOf(FOLLOWING)) < 0) {
+            if (ended.getAsBoolean() || System.nanoTime() > startLimit) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        int afterBanner = banner + FOLLOWING.length() + 1;
+        long settleLimit = System.nanoTime() + settle.toNanos();
+        while (stdout.get().length() <= afterBanner && System.nanoTime() < settleLimit && !ended.getAsBoolean()) {
+            Thread.sleep(10);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
         }
     }
 

@@ -17,11 +17,13 @@ import java.util.regex.Pattern;
  * <pre>
  *   ctl ARGS...              run the client (recorded)
  *   ctl! ARGS...             run it, recorded with its output lines sorted
- *   tailf MILLIS ARGS...     run it and press Ctrl-C after MILLIS (tail -f)
+ *   tailf MILLIS ARGS...     run it and press Ctrl-C once it follows the log: after its banner and
+ *                            what it read first (MILLIS after the banner when nothing more comes)
  *   stdin TEXT ARGS...       run it with TEXT on its stdin (the shell); | is a newline, ~ a space
  *   maintail ARGS...         run it, recording only the exit status and whether the main log has
  *                            "supervisord started with pid" (the logs' words differ in timing)
  *   await NAME STATE         wait (not recorded) until NAME is in STATE
+ *   touch FILE               create FILE in the daemon's directory (not recorded)
  *   awaitUp                  wait until the daemon answers again (after reload)
  *   awaitExit                wait until the daemon has exited
  *   config VARIANT           replace the config file with a variant
@@ -79,6 +81,7 @@ final class Scenario {
                 case "awaitUp" -> t.awaitUp();
                 case "awaitExit" -> t.awaitExit();
                 case "sleep" -> Thread.sleep(Long.parseLong(w[1]));
+                case "touch" -> Files.writeString(t.dir().resolve(w[1]), "");
                 case "config" -> Files.writeString(t.config(), variants.get(w[1]));
                 case "ctl", "ctl!", "maintail" -> {
                     List<String> args = List.of(w).subList(1, w.length);

@@ -91,6 +91,12 @@ class SupervisorctlCompatTest {
             command=/bin/sh -c "trap '' TERM; exec sleep 1000"
             stopwaitsecs=4
 
+            ; holds a shutdown open from 'touch hold' to 'touch release' (before, TERM stops it), so
+            ; that what the commands run meanwhile see does not depend on how fast they start
+            [program:holder]
+            command=/bin/sh -c "trap '[ -e %(here)s/hold ] || exit 0' TERM; while [ ! -e %(here)s/release ]; do sleep 0.1; done"
+            stopwaitsecs=600
+
             [group:g]
             programs=ga,gb
 
@@ -144,6 +150,7 @@ class SupervisorctlCompatTest {
             await g:gb RUNNING
             await w:w_00 RUNNING
             await w:w_01 RUNNING
+            await holder RUNNING
             ctl status
             ctl status sleeper
             ctl status sleeper hello
@@ -266,14 +273,17 @@ class SupervisorctlCompatTest {
             await g:gb RUNNING
             await w:w_00 RUNNING
             await w:w_01 RUNNING
+            await holder RUNNING
             await fatal FATAL
             ctl status
+            touch hold
             ctl shutdown x
             ctl shutdown
             ctl shutdown
             ctl status
             ctl start sleeper
             ctl avail
+            touch release
             awaitExit
             ctl status
             ctl start sleeper

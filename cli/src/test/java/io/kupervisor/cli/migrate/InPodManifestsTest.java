@@ -135,6 +135,24 @@ class InPodManifestsTest {
         CliRun switching = migrate(BASE.replace("redirect_stderr=true", "redirect_stderr=true\nuser=root"));
         assertThat(switching.out()).contains("DECIDE pod securityContext: [program:web] user=root (UID 0): the daemon"
                 + " must run as root with CAP_SETUID and CAP_SETGID to switch users, and user root is UID 0");
+        assertThat(pod().getContainers().getFirst().getSecurityContext()).isNull();
+    }
+
+    @Test
+    void withoutARunAsUserTheProgramsKeepTheImagesUserAndCapabilities() throws IOException {
+        // nginx and php-fpm as root bind port 80 and switch to www-data themselves: a dropped
+        // capability set made nginx exit 1 at once on a real cluster
+        CliRun r = migrate(BASE);
+        PodSpec pod = pod();
+        Container main = pod.getContainers().getFirst();
+        assertThat(main.getSecurityContext()).isNull();
+        assertThat(r.out()).contains("DECIDE pod securityContext: the supervisord container runs as the image's user"
+                + " with the container runtime's default capabilities");
+        // kupervisor's own containers stay restricted
+        for (Container c : pod.getInitContainers()) {
+            assertThat(c.getSecurityContext().getCapabilities().getDrop()).as(c.getName()).containsExactly("ALL");
+            assertThat(c.getSecurityContext().getRunAsNonRoot()).as(c.getName()).isTrue();
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.kupervisor.core.config;
 
+import io.kupervisor.core.config.dialect.Passwd;
 import io.kupervisor.core.config.dialect.PyPath;
 
 import java.nio.file.Files;

@@ -16,7 +16,7 @@ import java.util.function.IntFunction;
 /**
  * A driver for tests: a fake clock, fake processes whose behaviour is scripted per spawn attempt,
  * one timer. Performs the machine's actions like a real driver, and records a main log with times
- * relative to the start, in the format of the reference's timelines ({@code 1.008 INFO spawned: ...}).
+ * relative to the start, in the format of the timelines measured on supervisord ({@code 1.008 INFO spawned: ...}).
  */
 final class FakeDriver {
     static final Instant T0 = Instant.parse("2026-11-24T21:04:52Z");

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 import io.kupervisor.core.status.ProcessDescription;
 
 /**
- * Replays the measured timelines of the reference (§2.4) with a fake clock. Times are seconds after
+ * Replays timelines measured on supervisord 4.2.5 (its main log, line by line, with the times of
+ * a real run) with a fake clock. Times are seconds after
  * the first spawn; where supervisord needed up to one tick (1 s) more, the event-driven machine acts
  * exactly when the rule allows.
  */

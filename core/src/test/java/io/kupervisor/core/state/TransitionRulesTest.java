@@ -35,7 +35,7 @@ import io.kupervisor.core.state.ProcessEvent.StopForShutdown;
 import io.kupervisor.core.state.ProcessEvent.StopRequested;
 import io.kupervisor.core.state.ProcessEvent.TimerDue;
 
-/** Each transition of the reference's §2.3, the refusals, autostart-once and shutdown, event by event. */
+/** Each transition of supervisord 4.2.5's process state machine, the refusals, autostart-once and shutdown, event by event. */
 class TransitionRulesTest {
     private static final Instant T0 = Instant.parse("2026-11-24T21:04:52Z");
 

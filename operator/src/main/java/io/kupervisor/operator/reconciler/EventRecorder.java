@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kupervisor.api.v1alpha1.SupervisedProgram;
 import io.kupervisor.core.config.LogLevel;
+import io.kupervisor.core.state.LogMessage;
 import io.kupervisor.operator.config.OperatorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -77,18 +78,31 @@ public class EventRecorder {
         this.enabled = config.events();
     }
 
+    /**
+     * A line of the state machine: its reason follows from what the line is ({@link #reason(LogMessage)}),
+     * its text names pids the way {@code pids} says (the operator's are pods).
+     */
+    public void record(SupervisedProgram program, LogLevel level, LogMessage message, LogMessage.Pids pids,
+            Instant now) {
+        record(program, level, reason(message), message.text(pids), now);
+    }
+
+    /** A line of the operator's own ({@code updated:}, {@code removed:}, {@code invalid spec:}, {@code restart churn:}). */
     public void record(SupervisedProgram program, LogLevel level, String message, Instant now) {
+        record(program, level, reason(message), message, now);
+    }
+
+    private void record(SupervisedProgram program, LogLevel level, String reason, String message, Instant now) {
         String ns = program.getMetadata().getNamespace();
         boolean warning = level.number() >= LogLevel.WARN.number();
         LOG.logf(warning ? Logger.Level.WARN : level.number() >= LogLevel.INFO.number() ? Logger.Level.INFO : Logger.Level.DEBUG,
                 "%s/%s: %s", ns, program.getMetadata().getName(), message);
         // debug lines stay in the operator's log, except the stop signal, which starts STOPPING
-        if (!enabled || (level.number() < LogLevel.INFO.number() && !message.startsWith("killing "))) {
+        if (!enabled || (level.number() < LogLevel.INFO.number() && !"Killing".equals(reason))) {
             return;
         }
         String time = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         String type = warning ? "Warning" : "Normal";
-        String reason = reason(message);
         String uid = program.getMetadata().getUid();
         String name = program.getMetadata().getName();
         String key = uid + "\u0000" + type + "\u0000" + reason;
@@ -204,25 +218,29 @@ public class EventRecorder {
         }
     }
 
-    /** The event reason: the first word of supervisord's line, as a CamelCase word. */
+    /** The event reason of a state machine line: what it reports, as a CamelCase word. */
+    static String reason(LogMessage message) {
+        return switch (message) {
+            case LogMessage.Spawned _ -> "Spawned";
+            case LogMessage.Success _ -> "Running";
+            case LogMessage.Exited _ -> "Exited";
+            case LogMessage.GaveUp _ -> "GaveUp";
+            case LogMessage.Stopped _ -> "Stopped";
+            case LogMessage.SpawnError _ -> "SpawnError";
+            case LogMessage.Killing _ -> "Killing";
+            case LogMessage.KillingWithSigkill _ -> "Killing";
+            case LogMessage.WaitingToStop _ -> "Stopping";
+            case LogMessage.AlreadyRunning _ -> "Supervisor";
+            case LogMessage.StopInBackoff _ -> "Supervisor";
+            case LogMessage.SignalNotRunning _ -> "Supervisor";
+            case LogMessage.SendingSignal _ -> "Supervisor";
+            case LogMessage.SignalFailed _ -> "Supervisor";
+        };
+    }
+
+    /** The event reason of one of the operator's own lines, by its first words. */
     static String reason(String message) {
-        if (message.startsWith("spawned:")) {
-            return "Spawned";
-        } else if (message.startsWith("success:")) {
-            return "Running";
-        } else if (message.startsWith("exited:")) {
-            return "Exited";
-        } else if (message.startsWith("gave up:")) {
-            return "GaveUp";
-        } else if (message.startsWith("stopped:")) {
-            return "Stopped";
-        } else if (message.startsWith("spawnerr:")) {
-            return "SpawnError";
-        } else if (message.startsWith("killing")) {
-            return "Killing";
-        } else if (message.startsWith("waiting for")) {
-            return "Stopping";
-        } else if (message.startsWith("updated:")) {
+        if (message.startsWith("updated:")) {
             return "Updated";
         } else if (message.startsWith("removed:")) {
             return "Removed";

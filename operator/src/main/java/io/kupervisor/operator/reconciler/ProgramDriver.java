@@ -494,8 +494,8 @@ final class ProgramDriver {
         @Override
         public void log(LogLevel level, LogMessage message) {
             // supervisord's lines name a pid; here a pod is the pid: spawned: 'x' with pod x-7x2kq
-            deps.events().record(program, level,
-                    message.text(new LogMessage.Pids("pod", pid -> PodNames.podName(uid(), e.name, pid))), now);
+            deps.events().record(program, level, message,
+                    new LogMessage.Pids("pod", pid -> PodNames.podName(uid(), e.name, pid)), now);
         }
 
         @Override

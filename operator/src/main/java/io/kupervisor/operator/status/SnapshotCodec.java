@@ -45,6 +45,12 @@ public final class SnapshotCodec {
     public static ProcessSnapshot read(ProcessStatus in) {
         String name = in.machineState != null ? in.machineState : in.state;
         ProcessState state = name == null ? ProcessState.STOPPED : ProcessState.valueOf(name);
+        if (state == ProcessState.UNKNOWN) {
+            // UNKNOWN without machineState: a CRD older than the operator dropped the field (helm
+            // does not upgrade crds/). The process had a pod: resume it as running (stopping if a
+            // stop was under way), so that the pod's end is seen as its exit and it is replaced
+            state = Boolean.TRUE.equals(in.killing) ? ProcessState.STOPPING : ProcessState.RUNNING;
+        }
         ExitStatus exit = null;
         if (in.exitSignal != null) {
             exit = new ExitStatus.Signaled(in.exitSignal);

@@ -86,23 +86,35 @@ class KupervisorInitTest {
     @Test
     void stopasgroupSignalsTheWholeGroupElseOnlyTheCommand() throws Exception {
         Path marks = dir.resolve("marks");
+        // each says it is ready once its TERM trap is set; the grandchild also says its pid
         Path prog = script("group.sh", "sh -c 'trap \"echo grandchild >> " + marks + "; exit 0\" TERM; "
-                + "while :; do sleep 0.05; done' &\n"
-                + "trap 'echo child >> " + marks + "; wait; exit 0' TERM\necho ready\nwhile :; do sleep 0.05; done\n");
+                + "echo grandchild ready $$; while :; do sleep 0.05; done' &\n"
+                + "trap 'echo child >> " + marks + "; wait; exit 0' TERM\necho command ready\nwhile :; do sleep 0.05; done\n");
         Process grouped = start(cmd(init, "-g", "--", prog));
-        awaitOut("ready");
-        Thread.sleep(200);
+        awaitOut("command ready");
+        awaitOut("grandchild ready");
         grouped.toHandle().destroy();
-        assertThat(grouped.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(grouped.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readAllLines(marks)).containsExactlyInAnyOrder("child", "grandchild");
 
         Files.delete(marks);
         Process single = start(cmd(init, "--", prog));
-        awaitOut("ready");
-        Thread.sleep(200);
+        awaitOut("command ready");
+        awaitOut("grandchild ready");
+        ProcessHandle grandchild = ProcessHandle.of(Long.parseLong(
+                out().lines().filter(l -> l.startsWith("grandchild ready ")).findFirst().orElseThrow()
+                        .substring("grandchild ready ".length()).trim())).orElseThrow();
         single.toHandle().destroy();
-        // the command waits for its own child, which got nothing: it is still running
-        Thread.sleep(500);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(marks) && Files.readAllLines(marks).contains("child"));
+        // The command waits for its own child, which got nothing. Had TERM reached the grandchild, it was
+        // caught before the command's trap wrote its mark, and its trap runs when its current sleep ends:
+        // once it has started another sleep, no TERM was pending.
+        long sleeping = await().atMost(Duration.ofSeconds(30))
+                .until(() -> grandchild.isAlive() ? grandchild.children().mapToLong(ProcessHandle::pid).findFirst().orElse(0) : -1,
+                        pid -> pid != 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !grandchild.isAlive()
+                || grandchild.children().anyMatch(c -> c.pid() != sleeping));
+        assertThat(grandchild.isAlive()).isTrue();
         assertThat(Files.readAllLines(marks)).containsExactly("child");
         assertThat(single.isAlive()).isTrue();
         single.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
@@ -137,21 +149,23 @@ class KupervisorInitTest {
         Process p = start(cmd("unshare", "--pid", "--fork", "--kill-child", init, "--", prog));
         ProcessHandle pid1 = await().atMost(Duration.ofSeconds(10)).until(() -> child(p), h -> h != null);
         awaitOut("ready");
-        // the orphaned sleeps end after 0.2 s; each becomes a zombie unless PID 1 reaps it
-        Thread.sleep(1500);
-        List<String> zombies = new ArrayList<>();
-        pid1.children().forEach(c -> {
-            try {
-                String stat = Files.readString(Path.of("/proc/" + c.pid() + "/stat"));
-                if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
-                    zombies.add(stat);
+        // the orphaned sleeps were PID 1's children by "ready" (each subshell exited before the next
+        // line); they end after 0.2 s and each stays a zombie child unless PID 1 reaps it
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<String> zombies = new ArrayList<>();
+            pid1.children().forEach(c -> {
+                try {
+                    String stat = Files.readString(Path.of("/proc/" + c.pid() + "/stat"));
+                    if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
+                        zombies.add(stat);
+                    }
+                } catch (IOException gone) {
+                    // reaped meanwhile
                 }
-            } catch (IOException gone) {
-                // reaped meanwhile
-            }
+            });
+            assertThat(zombies).isEmpty();
+            assertThat(pid1.children().count()).as("only the command is left").isEqualTo(1);
         });
-        assertThat(zombies).isEmpty();
-        assertThat(pid1.children().count()).as("only the command is left").isEqualTo(1);
         p.destroyForcibly();
         pid1.destroyForcibly();
         p.waitFor(10, TimeUnit.SECONDS);

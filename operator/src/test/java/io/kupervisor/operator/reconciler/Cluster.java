@@ -10,6 +10,8 @@ import io.kupervisor.api.v1alpha1.ProcessStatus;
 import io.kupervisor.api.v1alpha1.SupervisedProgram;
 import io.kupervisor.api.v1alpha1.SupervisedProgramSpec;
 import io.kupervisor.operator.pod.PodNames;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,13 +25,16 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Plays the kubelet on the mock API server: writes pod statuses as a node would (container running
- * since T, terminated with code N at T, image pull failure) and reads what the operator did.
+ * since T, terminated with code N at T, image pull failure) and reads what the operator did. The
+ * operator tests' one fixture: a bean each test injects ({@code @Inject Cluster cluster}).
  */
+@Singleton
 final class Cluster {
     static final String NS = "test";
     private final KubernetesClient client;
     private final EventRecorder recorder;
 
+    @Inject
     Cluster(KubernetesClient client, EventRecorder recorder) {
         this.client = client;
         this.recorder = recorder;
@@ -120,6 +125,16 @@ final class Cluster {
         return p.getStatus().processes.stream().filter(s -> process.equals(s.name)).findFirst().orElse(null);
     }
 
+    /**
+     * Whether the state machine of the process waits for nothing: no spawn in flight and no timer
+     * (the status mirrors its whole snapshot). Then only a new event (a pod change, an edit) can make
+     * the operator act on it: what a test would otherwise sleep to see not happen.
+     */
+    boolean nothingPending(String program, String process) {
+        ProcessStatus s = process(program, process);
+        return s != null && s.delay == null && !Boolean.TRUE.equals(s.spawnPending);
+    }
+
     /** The program's ready count (2/3), or null before its first status. */
     String ready(String program) {
         SupervisedProgram p = get(program);
@@ -129,6 +144,17 @@ final class Cluster {
     String state(String program, String process) {
         ProcessStatus s = process(program, process);
         return s == null ? null : s.state;
+    }
+
+    /**
+     * Waits for the pod of spawn {@code n} of the program's only process, makes it a container
+     * running for 5 s (longer than the default startsecs) and waits for RUNNING.
+     */
+    Pod awaitRunning(String program, long spawn, Duration within) {
+        Pod pod = awaitPod(program, program, spawn, within);
+        running(pod, Instant.now().minusSeconds(5));
+        awaitState(program, program, "RUNNING", within);
+        return pod;
     }
 
     void awaitState(String program, String process, String state, Duration within) {

@@ -13,7 +13,6 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -35,18 +34,11 @@ class ClusterFailuresTest {
     @Inject
     KubernetesClient client;
 
-    @Inject
-    EventRecorder recorder;
-
     @KubernetesTestServer
     KubernetesServer server;
 
+    @Inject
     Cluster cluster;
-
-    @BeforeEach
-    void setUp() {
-        cluster = new Cluster(client, recorder);
-    }
 
     /**
      * A used-up quota (and rate limits, server errors) is the cluster's refusal for now: retried

@@ -6,15 +6,14 @@ import io.kupervisor.api.v1alpha1.ProcessStatus;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import static io.kupervisor.operator.reconciler.BackoffTest.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** RUNNING to EXITED judged by exitcodes; respawn per autorestart; signal deaths are never expected. */
 @QuarkusTest
@@ -26,21 +25,11 @@ class ExitTest {
     KubernetesClient client;
 
     @Inject
-    EventRecorder recorder;
-
     Cluster cluster;
-
-    @BeforeEach
-    void setUp() {
-        cluster = new Cluster(client, recorder);
-    }
 
     /** Spawn {@code n} of the program's only process, running for long enough to be RUNNING. */
     private Pod running(String program, long spawn) {
-        Pod pod = cluster.awaitPod(program, program, spawn, WAIT);
-        cluster.running(pod, Instant.now().minusSeconds(5));
-        cluster.awaitState(program, program, "RUNNING", WAIT);
-        return pod;
+        return cluster.awaitRunning(program, spawn, WAIT);
     }
 
     private void exit(Pod pod, int code) {
@@ -51,22 +40,26 @@ class ExitTest {
     void unexpectedExitCodeRespawnsAtOnceExpectedOneStays() {
         cluster.create("coded", s -> s.exitcodes = List.of(0, 2));
         Pod first = running("coded", 1);
-        long t0 = System.nanoTime();
         exit(first, 3);
         Pod second = cluster.awaitPod("coded", "coded", 2, WAIT);
-        // supervisord respawns an unexpected exit from RUNNING immediately, without a counter
-        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(0.9);
+        // supervisord respawns an unexpected exit from RUNNING at once, without a counter: the
+        // new spawn starts at the very instant the old one stopped (a delayed one would not)
+        await().atMost(WAIT).until(() -> Long.valueOf(2).equals(cluster.process("coded", "coded").spawns));
+        ProcessStatus respawned = cluster.process("coded", "coded");
+        assertThat(respawned.startTime).isEqualTo(respawned.stopTime);
+        assertThat(respawned.backoff).isZero();
         assertThat(cluster.events("coded")).contains("exited: coded (exit status 3; not expected)");
 
         cluster.running(second, Instant.now().minusSeconds(5));
         cluster.awaitState("coded", "coded", "RUNNING", WAIT);
         exit(second, 2);
         cluster.awaitState("coded", "coded", "EXITED", WAIT);
-        sleep(1200);
-        // no new pod; the last run's pod stays for its logs, older ones go
+        // no respawn asked for and no timer: no new pod will come; the last run's pod stays for its
+        // logs, older ones go
         assertThat(cluster.pods("coded")).extracting(p -> p.getMetadata().getName())
                 .containsExactly(second.getMetadata().getName());
         ProcessStatus p = cluster.process("coded", "coded");
+        assertThat(cluster.nothingPending("coded", "coded")).isTrue();
         assertThat(p.exitStatus).isEqualTo(2);
         assertThat(p.exitDescription).isEqualTo("exit status 2");
         assertThat(p.description).matches("[A-Z][a-z]{2} \\d{2} \\d{2}:\\d{2} [AP]M");
@@ -78,7 +71,7 @@ class ExitTest {
         cluster.create("once", s -> s.autorestart = "false");
         exit(running("once", 1), 3);
         cluster.awaitState("once", "once", "EXITED", WAIT);
-        sleep(1200);
+        assertThat(cluster.nothingPending("once", "once")).isTrue();
         assertThat(cluster.pods("once")).hasSize(1);
         assertThat(cluster.process("once", "once").spawnError).isEqualTo("Bad exit code 3");
     }

@@ -9,7 +9,6 @@ import io.kupervisor.operator.pod.PodNames;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -34,14 +33,7 @@ class NumprocsUpdateTest {
     RuntimeStore store;
 
     @Inject
-    EventRecorder recorder;
-
     Cluster cluster;
-
-    @BeforeEach
-    void setUp() {
-        cluster = new Cluster(client, recorder);
-    }
 
     private void createWorkers(String name, int n) {
         cluster.create(name, s -> {

@@ -139,4 +139,27 @@ class StatusSummaryTest {
         SnapshotCodec.write(exited, ps2);
         assertThat(SnapshotCodec.read(ps2)).isEqualTo(exited);
     }
+
+    /**
+     * An UNKNOWN process written by this operator keeps the machine's state in machineState; a CRD
+     * older than the operator (helm does not upgrade crds/) drops that field. Seen on the real
+     * cluster: the operator restarted after a lost node read UNKNOWN, a state nothing leaves, and
+     * never replaced the processes whose pods were gone.
+     */
+    @Test
+    void anUnknownProcessResumesAsTheMachineLeftItOrAsRunningWhenAnOldSchemaDroppedThatState() {
+        ProcessSnapshot starting = new ProcessSnapshot(ProcessState.STARTING, 2, NOW, null, 0, null, null, null,
+                false, false, false, null);
+        ProcessStatus ps = new ProcessStatus();
+        SnapshotCodec.write(starting, ps);
+        SnapshotCodec.reportUnknown(ps);
+        assertThat(ps.state).isEqualTo("UNKNOWN");
+        assertThat(SnapshotCodec.read(ps)).isEqualTo(starting);
+
+        ps.machineState = null;
+        assertThat(SnapshotCodec.read(ps).state()).isEqualTo(ProcessState.RUNNING);
+        assertThat(SnapshotCodec.read(ps).pid()).isEqualTo(2);
+        ps.killing = true;
+        assertThat(SnapshotCodec.read(ps).state()).isEqualTo(ProcessState.STOPPING);
+    }
 }

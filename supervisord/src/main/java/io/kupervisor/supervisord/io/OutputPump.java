@@ -58,8 +58,13 @@ public final class OutputPump implements AutoCloseable {
         thread.start();
     }
 
-    /** Reads {@code fd} until end of file; the pump closes it then. The fd is made non-blocking. */
-    public void register(int fd, Sink sink) throws Posix.PosixException {
+    /**
+     * Reads {@code fd} until end of file or {@link #drainThen}; the pump closes it then. The fd is
+     * made non-blocking.
+     *
+     * @return the registration's id, for {@link #drainThen}
+     */
+    public long register(int fd, Sink sink) throws Posix.PosixException {
         Posix.setNonBlocking(fd);
         long id = ids.getAndIncrement();
         registrations.put(id, new Registration(fd, sink));
@@ -69,6 +74,7 @@ public final class OutputPump implements AutoCloseable {
             registrations.remove(id);
             throw e;
         }
+        return id;
     }
 
     /**
@@ -98,24 +104,28 @@ public final class OutputPump implements AutoCloseable {
         });
     }
 
-    /** Pipes to empty before {@code then} runs: a child was reaped and its last output comes first. */
-    private record Drain(int[] fds, Runnable then) {
+    /** Pipes to empty and close before {@code then} runs: a child was reaped and its last output comes first. */
+    private record Drain(long[] registrations, Runnable then) {
     }
 
     private final java.util.concurrent.ConcurrentLinkedQueue<Drain> drains = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /**
-     * Reads what the pipes {@code fds} already hold (as supervisord's {@code drain()} does when it
-     * reaps a child), hands it to their sinks, then runs {@code then}; all on the pump's thread, so
-     * whatever the sinks hand on is handed on before {@code then}'s own work. Reads at most
-     * {@link #DRAIN_LIMIT} bytes a pipe: an orphan still writing cannot hold the exit back.
+     * Reads what the pipes of {@code registrations} already hold (as supervisord's {@code finish()}
+     * drains a reaped child's dispatchers), hands it to their sinks, closes the pipes (as
+     * {@code finish()} closes them), then runs {@code then}; all on the pump's thread, so whatever
+     * the sinks hand on is handed on before {@code then}'s own work. Reads at most
+     * {@link #DRAIN_LIMIT} bytes a pipe: an orphan still writing cannot hold the exit back, and once
+     * the pipe is closed it gets EPIPE (or SIGPIPE) instead of writing into a stopped program's log
+     * for ever. Registrations are known by id, not fd: the fd of a pipe closed at end of file may
+     * already be another process's.
      */
-    public void drainThen(int[] fds, Runnable then) {
+    public void drainThen(long[] registrations, Runnable then) {
         if (closed) {
             then.run();
             return;
         }
-        drains.add(new Drain(fds, then));
+        drains.add(new Drain(registrations, then));
         wake();
     }
 
@@ -168,16 +178,18 @@ public final class OutputPump implements AutoCloseable {
     }
 
     private void drain(Drain d, MemorySegment buf) {
-        for (int fd : d.fds()) {
-            for (var e : registrations.entrySet()) {
-                if (e.getValue().fd() != fd) {
-                    continue;
-                }
-                long read = 0;
-                while (read < DRAIN_LIMIT && readOnce(e.getKey(), e.getValue(), buf) == Read.DATA) {
-                    read += READ_SIZE;
-                }
-                break;
+        for (long id : d.registrations()) {
+            Registration r = registrations.get(id);
+            if (r == null) {
+                continue; // already at end of file, and closed
+            }
+            long read = 0;
+            Read last = Read.DATA;
+            while (read < DRAIN_LIMIT && (last = readOnce(id, r, buf)) == Read.DATA) {
+                read += READ_SIZE;
+            }
+            if (last != Read.EOF) {
+                finish(id, r);
             }
         }
         try {
@@ -205,15 +217,20 @@ public final class OutputPump implements AutoCloseable {
             }
             return Read.DATA;
         }
+        finish(id, r);
+        return Read.EOF;
+    }
+
+    /** The pipe is done with: unwatched, closed, its sink told. */
+    private void finish(long id, Registration r) {
         registrations.remove(id);
         Posix.epollDel(epfd, r.fd());
         Posix.close(r.fd());
         try {
             r.sink().closed();
         } catch (RuntimeException ignored) {
-            // as above
+            // a failing sink must not stop the pump
         }
-        return Read.EOF;
     }
 
     /** The pump's thread; for tests. */

@@ -17,9 +17,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The POSIX calls the JDK lacks, through FFM (glibc, Linux x86_64/aarch64): spawning into a new
- * process group, reaping any child, signals, pipes, epoll, the subreaper flag and the umask.
- * Everything native in kupervisor goes through this one class.
+ * The POSIX calls the JDK lacks, through FFM (glibc, Linux x86_64 and aarch64): spawning into a
+ * new process group, reaping any child, signals, pipes, epoll, the subreaper flag and the umask.
+ * Every native call of the daemon goes through this class, except {@code process.StdinWriter}'s
+ * non-blocking writes. The two architectures differ only in {@code struct epoll_event}'s layout
+ * (packed on x86_64), which is chosen at start.
  */
 public final class Posix {
     private Posix() {
@@ -50,8 +52,16 @@ public final class Posix {
     public static final int EPOLLHUP = 0x010;
     private static final int EPOLL_CTL_ADD = 1;
     private static final int EPOLL_CTL_DEL = 2;
-    /** struct epoll_event is packed on x86_64: u32 events, u64 data. */
-    public static final long EPOLL_EVENT_SIZE = 12;
+    /** {@code struct epoll_event} (u32 events, u64 data) is packed on x86_64 only; aarch64 aligns data to 8. */
+    private static final boolean PACKED_EPOLL_EVENT = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> true;
+        case "aarch64", "arm64" -> false;
+        default -> throw new UnsupportedOperationException("kupervisor's daemon runs on Linux x86_64 and aarch64, not "
+                + System.getProperty("os.arch"));
+    };
+    /** The size of one {@code struct epoll_event}. */
+    public static final long EPOLL_EVENT_SIZE = PACKED_EPOLL_EVENT ? 12 : 16;
+    private static final long EPOLL_DATA_OFFSET = PACKED_EPOLL_EVENT ? 4 : 8;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -426,7 +436,10 @@ public final class Posix {
         }
     }
 
-    /** fcntl(F_SETFL, O_NONBLOCK): writes to the fd return at once instead of waiting for room. */
+    /**
+     * fcntl(F_SETFL, O_NONBLOCK): reads and writes of the fd return at once (EAGAIN) instead of
+     * waiting for data or room.
+     */
     public static void setNonBlocking(int fd) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
@@ -528,9 +541,9 @@ public final class Posix {
 
     private static void epollCtl(int epfd, int op, int fd, int events, long data) throws PosixException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ev = arena.allocate(EPOLL_EVENT_SIZE, 4);
+            MemorySegment ev = arena.allocate(EPOLL_EVENT_SIZE, 8);
             ev.set(JAVA_INT, 0, events);
-            ev.set(ValueLayout.JAVA_LONG_UNALIGNED, 4, data);
+            ev.set(ValueLayout.JAVA_LONG_UNALIGNED, EPOLL_DATA_OFFSET, data);
             MemorySegment state = arena.allocate(CAPTURE);
             int rc = (int) EPOLL_CTL.invokeExact(state, epfd, op, fd, ev);
             if (rc != 0) {
@@ -572,7 +585,7 @@ public final class Posix {
     }
 
     public static long epollData(MemorySegment events, int i) {
-        return events.get(ValueLayout.JAVA_LONG_UNALIGNED, i * EPOLL_EVENT_SIZE + 4);
+        return events.get(ValueLayout.JAVA_LONG_UNALIGNED, i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET);
     }
 
     /** An eventfd (close-on-exec) to wake an epoll loop. */

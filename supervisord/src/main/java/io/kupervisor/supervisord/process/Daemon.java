@@ -2,6 +2,7 @@ package io.kupervisor.supervisord.process;
 
 import io.kupervisor.core.config.LogLevel;
 import io.kupervisor.core.state.Action;
+import io.kupervisor.supervisord.control.Channel;
 import io.kupervisor.supervisord.io.OutputPump;
 
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * What a {@link Subprocess} needs from the daemon around it. Every call happens on the daemon's
- * single loop thread, which owns all process state.
+ * single loop thread, which owns all process state, except the two output calls, which the output
+ * pump's thread makes.
  */
 public interface Daemon {
     Instant now();
@@ -53,6 +55,15 @@ public interface Daemon {
 
     /** A process changed state: waiters, events, health and exit-on-fatal hear of it here. */
     void stateChanged(Subprocess process, Action.StateChanged change);
+
+    /** Whether anyone subscribes to process output (then output is copied for them). Any thread. */
+    default boolean outputWanted() {
+        return false;
+    }
+
+    /** A process wrote {@code data} (a copy the daemon keeps) on {@code channel}. Pump thread. */
+    default void output(Subprocess process, long pid, Channel channel, byte[] data) {
+    }
 
     /** Event delivery's hooks into processes' output and listeners' lives; null when none. */
     default EventHooks eventHooks() {

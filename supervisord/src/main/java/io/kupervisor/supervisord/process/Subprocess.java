@@ -15,9 +15,11 @@ import io.kupervisor.core.state.ProcessState;
 import io.kupervisor.core.state.ProcessStateMachine;
 import io.kupervisor.core.state.Signals;
 import io.kupervisor.core.state.Transition;
+import io.kupervisor.supervisord.control.Channel;
 import io.kupervisor.supervisord.io.OutputPump;
 import io.kupervisor.supervisord.log.AnsiStripper;
 import io.kupervisor.supervisord.log.ChannelLog;
+import io.kupervisor.supervisord.log.LostOutput;
 import io.kupervisor.supervisord.log.AutoLogNames;
 import io.kupervisor.supervisord.log.MirroringLog;
 import io.kupervisor.supervisord.log.RotatingFileLog;
@@ -50,8 +52,11 @@ public final class Subprocess {
     private ChannelLog stdoutLog;
     private ChannelLog stderrLog;
     private int stdinFd = -1;
-    /** The read ends of the output pipes of the current spawn (the pump owns and closes them). */
-    private int[] outputFds = new int[0];
+    /** The output pump's registrations of this spawn's output pipes (it drains and closes them at reap). */
+    private long[] outputPipes = new long[0];
+    /** Log writes that fail (a full disk) are said once per episode; kept across spawns. Pump thread. */
+    private final LostOutput stdoutLost;
+    private final LostOutput stderrLost;
     private ScheduledFuture<?> timer;
     /** An {@code [eventlistener:x]} process: its stdout speaks the listener protocol. */
     private final boolean listener;
@@ -67,6 +72,8 @@ public final class Subprocess {
         this.machine = new ProcessStateMachine(LifecycleRules.of(config));
         this.stdoutPath = logPath(config.stdout().logfile(), "stdout");
         this.stderrPath = config.redirectStderr() ? null : logPath(config.stderr().logfile(), "stderr");
+        this.stdoutLost = new LostOutput(config.name(), "stdout", daemon::log);
+        this.stderrLost = new LostOutput(config.name(), "stderr", daemon::log);
     }
 
     /** AUTO logs get their name when the group is added, as in supervisord. */
@@ -203,11 +210,13 @@ public final class Subprocess {
     /** The reaper got this process's pid (called on the loop). */
     void reaped(Posix.Reaped reaped) {
         closeStdin();
-        // what the child wrote before it died is read first, as supervisord's finish() drains
-        // its dispatchers: log events come before the exit's state change
-        int[] fds = outputFds;
-        outputFds = new int[0];
-        daemon.pump().drainThen(fds, () -> daemon.execute(() -> exited(reaped)));
+        // what the child wrote before it died is read first, then its pipes are closed, as
+        // supervisord's finish() drains its dispatchers and closes its pipes: log events come
+        // before the exit's state change, and an orphan still holding a pipe gets EPIPE (or
+        // SIGPIPE) instead of writing into a stopped program's log for ever
+        long[] pipes = outputPipes;
+        outputPipes = new long[0];
+        daemon.pump().drainThen(pipes, () -> daemon.execute(() -> exited(reaped)));
     }
 
     private void exited(Posix.Reaped reaped) {
@@ -263,7 +272,7 @@ public final class Subprocess {
             // (same pid), as supervisord's child does with initgroups/setgid/setuid before exec
             Path setpriv = SETPRIV.stream().filter(Files::isExecutable).findFirst().orElse(null);
             int uid = config.user().uid();
-            var entry = io.kupervisor.core.config.Passwd.userById(uid);
+            var entry = io.kupervisor.core.config.dialect.Passwd.userById(uid);
             if (setpriv == null) {
                 childFailure = "couldn't setuid to " + uid + ": kupervisor needs setpriv (util-linux) to run"
                         + " programs as another user";
@@ -300,13 +309,16 @@ public final class Subprocess {
             Posix.close(err[1]);
         }
         stdinFd = in[1];
-        outputFds = err == null ? new int[] {out[0]} : new int[] {out[0], err[0]};
         EventHooks hooks = daemon.eventHooks();
         try {
-            daemon.pump().register(out[0], listener && hooks != null ? listenerStdout(hooks, pid)
-                    : sink("stdout", stdoutLog, config.stdout(), pid));
+            long outPipe = daemon.pump().register(out[0], published(Channel.STDOUT, pid,
+                    listener && hooks != null ? listenerStdout(hooks, pid)
+                            : sink(Channel.STDOUT, stdoutLog, config.stdout(), pid)));
+            outputPipes = new long[] {outPipe};
             if (err != null) {
-                daemon.pump().register(err[0], sink("stderr", stderrLog, config.stderr(), pid));
+                long errPipe = daemon.pump().register(err[0], published(Channel.STDERR, pid,
+                        sink(Channel.STDERR, stderrLog, config.stderr(), pid)));
+                outputPipes = new long[] {outPipe, errPipe};
             }
         } catch (Posix.PosixException e) {
             daemon.log(LogLevel.CRITICAL, "cannot read the output of " + config.name() + ": " + e.getMessage());
@@ -379,8 +391,41 @@ public final class Subprocess {
 
     private static final int PIPE_SIZE = 1024 * 1024;
 
-    private OutputPump.Sink sink(String channel, ChannelLog log, LogSettings settings, long pid) {
+    /**
+     * What the process writes on {@code channel}, handed to the control interface's subscribers
+     * (a copy, only while one subscribes), then to {@code sink}.
+     */
+    private OutputPump.Sink published(Channel channel, long pid, OutputPump.Sink sink) {
+        return new OutputPump.Sink() {
+            @Override
+            public void write(byte[] data, int len) {
+                if (daemon.outputWanted()) {
+                    daemon.output(Subprocess.this, pid, channel, java.util.Arrays.copyOf(data, len));
+                }
+                sink.write(data, len);
+            }
+
+            @Override
+            public void write(java.nio.ByteBuffer data) {
+                if (daemon.outputWanted()) {
+                    byte[] copy = new byte[data.remaining()];
+                    data.duplicate().get(copy);
+                    daemon.output(Subprocess.this, pid, channel, copy);
+                }
+                sink.write(data);
+            }
+
+            @Override
+            public void closed() {
+                sink.closed();
+            }
+        };
+    }
+
+    private OutputPump.Sink sink(Channel ch, ChannelLog log, LogSettings settings, long pid) {
+        String channel = ch.label();
         boolean strip = daemon.stripAnsi();
+        LostOutput lost = ch == Channel.STDOUT ? stdoutLost : stderrLost;
         EventHooks hooks = daemon.eventHooks();
         if (hooks != null && (settings.captureMaxbytes() > 0 || settings.eventsEnabled())) {
             // supervisord's POutputDispatcher with its capture mode and log events
@@ -398,7 +443,7 @@ public final class Subprocess {
                         }
                     });
         }
-        OutputPump.Sink copying = copyingSink(channel, log, strip);
+        OutputPump.Sink copying = copyingSink(channel, log, strip, lost);
         if (strip || daemon.logChildOutput()) {
             return copying;
         }
@@ -411,16 +456,18 @@ public final class Subprocess {
 
             @Override
             public void write(java.nio.ByteBuffer data) {
+                int n = data.remaining();
                 try {
                     log.write(data);
+                    lost.wrote();
                 } catch (IOException e) {
-                    // as below: supervisord logs and goes on
+                    lost.failed(e, n);
                 }
             }
         };
     }
 
-    private OutputPump.Sink copyingSink(String channel, ChannelLog log, boolean strip) {
+    private OutputPump.Sink copyingSink(String channel, ChannelLog log, boolean strip, LostOutput lost) {
         return (data, len) -> {
             byte[] bytes = data;
             int n = len;
@@ -430,8 +477,10 @@ public final class Subprocess {
             }
             try {
                 log.write(bytes, 0, n);
+                lost.wrote();
             } catch (IOException e) {
-                // supervisord logs and goes on; the next write reopens or fails again
+                // said once per episode; the next write tries again
+                lost.failed(e, n);
             }
             if (daemon.logChildOutput()) {
                 echo(channel, java.util.Arrays.copyOf(bytes, n));
@@ -462,8 +511,9 @@ public final class Subprocess {
             byte[] logged = strip ? AnsiStripper.strip(bytes) : bytes;
             try {
                 log.write(logged, 0, logged.length);
+                stdoutLost.wrote();
             } catch (IOException e) {
-                // as for any output: supervisord logs and goes on
+                stdoutLost.failed(e, logged.length);
             }
             hooks.listenerOutput(this, pid, bytes);
         };

@@ -85,6 +85,28 @@ public final class PyValues {
         };
     }
 
+    /** About how many bytes a value takes in an answer: its strings' characters, and a little per item. */
+    public static long approximateSize(Object value) {
+        return switch (value) {
+            case String s -> s.length();
+            case List<?> l -> {
+                long n = 16;
+                for (Object o : l) {
+                    n += approximateSize(o);
+                }
+                yield n;
+            }
+            case Map<?, ?> m -> {
+                long n = 16;
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    n += approximateSize(e.getKey()) + approximateSize(e.getValue());
+                }
+                yield n;
+            }
+            case null, default -> 16;
+        };
+    }
+
     /** Python's truth of a value ({@code if wait:}). */
     public static boolean truthy(Object value) {
         return switch (value) {

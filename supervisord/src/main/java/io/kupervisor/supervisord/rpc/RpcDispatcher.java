@@ -23,6 +23,12 @@ import java.util.function.BooleanSupplier;
  */
 public final class RpcDispatcher {
     private static final Map<String, String> DOCS = loadDocs();
+    /**
+     * The most a multicall answers with (about: the characters of its results' strings): two log
+     * reads of the largest size a call answers. supervisord has no bound; 150 reads of 2 MB each
+     * held the daemon's memory at three times its size.
+     */
+    static final long MAX_MULTICALL_ANSWER = 2 * SupervisorNamespace.MAX_LOG_READ;
 
     /** namespace name → method name → method, the namespaces in registration order. */
     private final Map<String, Map<String, RpcMethod>> namespaces = new LinkedHashMap<>();
@@ -165,6 +171,7 @@ public final class RpcDispatcher {
             throw RpcFault.of(Faults.INCORRECT_PARAMETERS);
         }
         List<Object> results = new ArrayList<>(calls.size());
+        long answerSize = 0;
         for (Object call : calls) {
             Object value;
             try {
@@ -193,6 +200,12 @@ public final class RpcDispatcher {
                 fault.put("faultCode", Faults.FAILED);
                 fault.put("faultString", "FAILED: " + e);
                 value = fault;
+            }
+            answerSize += PyValues.approximateSize(value);
+            if (answerSize > MAX_MULTICALL_ANSWER) {
+                // a fault for the whole call, not a connection dropped by an exhausted heap
+                throw RpcFault.of(Faults.FAILED, "kupervisor answers at most " + MAX_MULTICALL_ANSWER
+                        + " bytes in one multicall; split the calls");
             }
             results.add(value);
         }

@@ -2,7 +2,9 @@ package io.kupervisor.supervisord.rpc;
 
 import io.kupervisor.core.config.LogLevel;
 import io.kupervisor.core.config.dialect.PyRepr;
-import io.kupervisor.supervisord.Supervisor;
+import io.kupervisor.supervisord.control.Control;
+import io.kupervisor.supervisord.http.Exchange;
+import io.kupervisor.supervisord.http.Route;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,20 +12,20 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code /RPC2}: supervisord's {@code supervisor_xmlrpc_handler.continue_request}. */
-final class XmlRpcRoute implements HttpServer.Route {
+public final class XmlRpcRoute implements Route {
     /** How much of a refused body the main log quotes (supervisord quotes all of it). */
     static final int LOGGED_BODY_CHARS = 256;
 
-    private final Supervisor sup;
+    private final Control control;
     private final RpcDispatcher dispatcher;
 
-    XmlRpcRoute(Supervisor sup, RpcDispatcher dispatcher) {
-        this.sup = sup;
+    public XmlRpcRoute(Control control, RpcDispatcher dispatcher) {
+        this.control = control;
         this.dispatcher = dispatcher;
     }
 
     @Override
-    public void serve(HttpServer.Exchange ex) throws IOException {
+    public void serve(Exchange ex) throws IOException {
         if (!ex.method().equals("POST")) {
             ex.respondError(400, Map.of());
             return;
@@ -36,12 +38,12 @@ final class XmlRpcRoute implements HttpServer.Route {
         try {
             call = XmlRpcRequestParser.parse(body);
         } catch (XmlRpcRequestParser.Malformed e) {
-            sup.log(LogLevel.ERROR, "XML-RPC request data " + quoted(body) + " is invalid: unmarshallable");
+            control.log(LogLevel.ERROR, "XML-RPC request data " + quoted(body) + " is invalid: unmarshallable");
             ex.respondError(400, Map.of());
             return;
         }
         if (call.method() == null || call.method().isEmpty()) {
-            sup.log(LogLevel.ERROR, "XML-RPC request data " + quoted(body) + " is invalid: no method name");
+            control.log(LogLevel.ERROR, "XML-RPC request data " + quoted(body) + " is invalid: no method name");
             ex.respondError(400, Map.of());
             return;
         }
@@ -49,18 +51,18 @@ final class XmlRpcRoute implements HttpServer.Route {
         List<Object> params = call.params() == null ? List.of() : call.params();
         byte[] answer;
         try {
-            sup.log(LogLevel.TRACE, "XML-RPC method called: " + method + "()");
+            control.log(LogLevel.TRACE, "XML-RPC method called: " + method + "()");
             Object value = RpcDispatcher.await(dispatcher.call(method, params), ex::clientGone);
-            sup.log(LogLevel.TRACE, "XML-RPC method " + method + "() returned successfully");
+            control.log(LogLevel.TRACE, "XML-RPC method " + method + "() returned successfully");
             answer = XmlRpcWriter.response(value);
         } catch (RpcFault f) {
-            sup.log(LogLevel.TRACE, "XML-RPC method " + method + "() returned fault: [" + f.code() + "] " + f.text());
+            control.log(LogLevel.TRACE, "XML-RPC method " + method + "() returned fault: [" + f.code() + "] " + f.text());
             answer = XmlRpcWriter.fault(f.code(), f.text());
         } catch (RuntimeException e) {
             if (ex.clientGone()) {
                 return;
             }
-            sup.log(LogLevel.CRITICAL, "Handling XML-RPC request with data " + quoted(body)
+            control.log(LogLevel.CRITICAL, "Handling XML-RPC request with data " + quoted(body)
                     + " raised an unexpected exception: " + e);
             ex.respondError(500, Map.of());
             return;

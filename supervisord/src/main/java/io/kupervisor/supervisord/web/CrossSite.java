@@ -1,6 +1,6 @@
 package io.kupervisor.supervisord.web;
 
-import io.kupervisor.supervisord.rpc.HttpServer;
+import io.kupervisor.supervisord.http.Exchange;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ final class CrossSite {
     }
 
     /** Why a POST is refused, or null if it may act. */
-    static String refusal(HttpServer.Exchange ex, String formToken) {
+    static String refusal(Exchange ex, String formToken) {
         String site = ex.header("Sec-Fetch-Site");
         if (site != null) {
             // the browser's own word on where the request comes from; it holds behind proxies
@@ -63,7 +63,7 @@ final class CrossSite {
     }
 
     /** Whether a URL's host[:port] is the one the request was sent to. */
-    private static boolean sameAuthority(String url, HttpServer.Exchange ex) {
+    private static boolean sameAuthority(String url, Exchange ex) {
         String authority;
         try {
             URI u = new URI(url);

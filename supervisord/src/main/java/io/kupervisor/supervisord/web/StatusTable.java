@@ -3,22 +3,20 @@ package io.kupervisor.supervisord.web;
 import io.kupervisor.core.state.ProcessSnapshot;
 import io.kupervisor.core.state.ProcessState;
 import io.kupervisor.core.status.ProcessDescription;
-import io.kupervisor.supervisord.Supervisor;
-import io.kupervisor.supervisord.SupervisorState;
-import io.kupervisor.supervisord.process.ProcessGroup;
-import io.kupervisor.supervisord.process.Subprocess;
+import io.kupervisor.supervisord.control.DaemonStatus;
+import io.kupervisor.supervisord.control.ProcessStatus;
+import io.kupervisor.supervisord.control.SupervisorState;
 
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The status table: supervisord's rows (one per process, by group then name; state, description,
- * name, actions), taken on the daemon's loop, rendered as the {@code <tbody>} of the page. The
+ * name, actions), from a snapshot the daemon's loop took, rendered as the {@code <tbody>} of the page. The
  * same HTML goes into the page and into every {@code /events} update, so there is one renderer.
  */
 record StatusTable(SupervisorState mood, Instant now, List<Row> rows) {
@@ -32,22 +30,16 @@ record StatusTable(SupervisorState mood, Instant now, List<Row> rows) {
         }
     }
 
-    /** Takes the table. Loop thread. */
-    static StatusTable take(Supervisor sup, ZoneId zone) {
-        Instant now = sup.now();
-        List<ProcessGroup> groups = new ArrayList<>(sup.groups().values());
-        groups.sort(Comparator.comparing(ProcessGroup::name));
+    /** The table of a snapshot. */
+    static StatusTable of(DaemonStatus status, ZoneId zone) {
+        Instant now = status.now();
         List<Row> rows = new ArrayList<>();
-        for (ProcessGroup g : groups) {
-            List<Subprocess> ps = new ArrayList<>(g.processes());
-            ps.sort(Comparator.comparing(Subprocess::name));
-            for (Subprocess p : ps) {
-                ProcessSnapshot s = p.snapshot();
-                rows.add(new Row(p.namespec(), g.name(), p.name(), s.state(),
-                        ProcessDescription.describe(p.name(), s, now, zone), s.pid(), s.startEpochSecond()));
-            }
+        for (ProcessStatus p : status.processesByName()) {
+            ProcessSnapshot s = p.snapshot();
+            rows.add(new Row(p.namespec(), p.group(), p.name(), s.state(),
+                    ProcessDescription.describe(p.name(), s, now, zone), s.pid(), s.startEpochSecond()));
         }
-        return new StatusTable(sup.mood(), now, rows);
+        return new StatusTable(status.state(), now, rows);
     }
 
     /** supervisord's {@code css_class_for_state}. */

@@ -1,7 +1,8 @@
 package io.kupervisor.supervisord.web;
 
+import io.kupervisor.supervisord.http.Exchange;
+import io.kupervisor.supervisord.http.ResponseStream;
 import io.kupervisor.supervisord.log.LogFollower;
-import io.kupervisor.supervisord.rpc.HttpServer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,20 +28,20 @@ final class TailEvents {
     }
 
     /** The stream's headers. */
-    static HttpServer.Exchange.Stream open(HttpServer.Exchange ex) throws IOException {
+    static ResponseStream open(Exchange ex) throws IOException {
         return ex.stream(200, Map.of("Content-Type", "text/event-stream; charset=utf-8", "Cache-Control", "no-store",
                 "X-Accel-Buffering", "no", "X-Content-Type-Options", "nosniff"));
     }
 
     /** A stream that says only why there is nothing to follow. */
-    static void fault(HttpServer.Exchange ex, String message) throws IOException {
-        HttpServer.Exchange.Stream out = open(ex);
+    static void fault(Exchange ex, String message) throws IOException {
+        ResponseStream out = open(ex);
         write(out, "retry: 86400000\nevent: fault\ndata: " + Text.json(message) + "\n\n");
         out.end();
     }
 
-    static void follow(HttpServer.Exchange ex, Path file, long lastBytes) throws IOException {
-        HttpServer.Exchange.Stream out = open(ex);
+    static void follow(Exchange ex, Path file, long lastBytes) throws IOException {
+        ResponseStream out = open(ex);
         write(out, "retry: 2000\nevent: reset\ndata: \n\n");
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
@@ -84,7 +85,7 @@ final class TailEvents {
         }
     }
 
-    private static void write(HttpServer.Exchange.Stream out, String s) throws IOException {
+    private static void write(ResponseStream out, String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.write(b, 0, b.length);
     }

@@ -1,14 +1,15 @@
 package io.kupervisor.supervisord.web;
 
 import io.kupervisor.core.config.LogLevel;
-import io.kupervisor.core.config.Namespec;
-import io.kupervisor.supervisord.Supervisor;
-import io.kupervisor.supervisord.process.ProcessGroup;
-import io.kupervisor.supervisord.process.Subprocess;
+import io.kupervisor.supervisord.control.Control;
+import io.kupervisor.supervisord.control.ControlException;
+import io.kupervisor.supervisord.control.Fault;
+import io.kupervisor.supervisord.control.ProcessStatus;
+import io.kupervisor.supervisord.http.Exchange;
+import io.kupervisor.supervisord.http.Route;
 import io.kupervisor.supervisord.rpc.Faults;
-import io.kupervisor.supervisord.rpc.HttpServer;
-import io.kupervisor.supervisord.rpc.RpcDispatcher;
 import io.kupervisor.supervisord.rpc.RpcFault;
+import io.kupervisor.supervisord.rpc.SupervisorNamespace;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * live) and the page's own CSS and script. Everything is behind the server's basic auth.
  *
  * <p>Unlike supervisord's, a GET never acts: actions are POSTs carrying the daemon's token and
- * coming from the page's own origin ({@link CrossSite}); every text shown is HTML-escaped.
+ * coming from the page's own origin ({@link CrossSite}); every text shown is HTML-escaped. Actions
+ * are the daemon's {@link Control} requests that web.py makes through XML-RPC, with its messages.
  */
 public final class WebPage implements AutoCloseable {
     /** What the footer names, as supervisord's shows its version. */
@@ -45,18 +51,16 @@ public final class WebPage implements AutoCloseable {
     private static final byte[] CSS = resource("kupervisor.css");
     private static final byte[] JS = resource("kupervisor.js");
 
-    private final Supervisor sup;
-    private final RpcDispatcher rpc;
+    private final Control control;
     private final ZoneId zone;
     private final String token = CrossSite.TOKEN;
     private final StatusEvents events;
     private final AtomicInteger streams = new AtomicInteger();
 
-    public WebPage(Supervisor sup, RpcDispatcher rpc, ZoneId zone) {
-        this.sup = sup;
-        this.rpc = rpc;
+    public WebPage(Control control, ZoneId zone) {
+        this.control = control;
         this.zone = zone;
-        this.events = new StatusEvents(sup, zone, token);
+        this.events = new StatusEvents(control, zone, token);
     }
 
     @Override
@@ -78,7 +82,7 @@ public final class WebPage implements AutoCloseable {
     // ---- routing ----
 
     /** The page's route for a request, or null when the path is not the page's. */
-    public HttpServer.Route route(HttpServer.Exchange ex) {
+    public Route route(Exchange ex) {
         String uri = ex.uri();
         int cut = indexOfAny(uri, ";?#");
         String path = cut < 0 ? uri : uri.substring(0, cut);
@@ -103,11 +107,11 @@ public final class WebPage implements AutoCloseable {
     }
 
     private interface FormHandler {
-        void serve(HttpServer.Exchange ex, Map<String, String> form) throws IOException;
+        void serve(Exchange ex, Map<String, String> form) throws IOException;
     }
 
     /** supervisord's form: the query's fields, then a POST body's (x-www-form-urlencoded) over them. */
-    private static HttpServer.Route getOrPost(FormHandler h) {
+    private static Route getOrPost(FormHandler h) {
         return ex -> {
             Map<String, String> query = Text.form(query(ex.uri()), true);
             switch (ex.method()) {
@@ -128,7 +132,7 @@ public final class WebPage implements AutoCloseable {
         };
     }
 
-    private static HttpServer.Route getOnly(HttpServer.Route r) {
+    private static Route getOnly(Route r) {
         return ex -> {
             if (ex.method().equals("GET")) {
                 r.serve(ex);
@@ -138,7 +142,7 @@ public final class WebPage implements AutoCloseable {
         };
     }
 
-    private static void notAllowed(HttpServer.Exchange ex, String allow) throws IOException {
+    private static void notAllowed(Exchange ex, String allow) throws IOException {
         ex.respondError(405, Map.of("Allow", allow));
     }
 
@@ -173,7 +177,7 @@ public final class WebPage implements AutoCloseable {
         return h;
     }
 
-    private static void asset(HttpServer.Exchange ex, String type, byte[] body) throws IOException {
+    private static void asset(Exchange ex, String type, byte[] body) throws IOException {
         Map<String, String> h = headers(type);
         h.put("Cache-Control", "no-cache");
         h.remove("Pragma");
@@ -181,13 +185,13 @@ public final class WebPage implements AutoCloseable {
         ex.respond(200, h, body);
     }
 
-    private static void html(HttpServer.Exchange ex, int status, String page) throws IOException {
+    private static void html(Exchange ex, int status, String page) throws IOException {
         ex.respond(status, headers("text/html;charset=utf-8"), page.getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- the status page and its actions ----
 
-    private void index(HttpServer.Exchange ex, Map<String, String> form) throws IOException {
+    private void index(Exchange ex, Map<String, String> form) throws IOException {
         String action = form.get("action");
         if (ex.method().equals("POST")) {
             act(ex, form);
@@ -196,7 +200,7 @@ public final class WebPage implements AutoCloseable {
         if (action == null) {
             html(ex, 200, statusPage(form.get("message")));
         } else if (action.equals("refresh")) {
-            html(ex, 200, statusPage("Page refreshed at " + Text.ctime(sup.now(), zone)));
+            html(ex, 200, statusPage("Page refreshed at " + Text.ctime(control.now(), zone)));
         } else {
             // supervisord acts on links; any site could make a browser follow one
             html(ex, 405, statusPage("ERROR: kupervisor does not act on a GET (a link any site could make your "
@@ -207,12 +211,12 @@ public final class WebPage implements AutoCloseable {
     private record Outcome(int status, String message) {
     }
 
-    private void act(HttpServer.Exchange ex, Map<String, String> form) throws IOException {
+    private void act(Exchange ex, Map<String, String> form) throws IOException {
         String accept = ex.header("Accept");
         boolean json = accept != null && accept.contains("application/json");
         String refusal = CrossSite.refusal(ex, form.get("token"));
         if (refusal != null) {
-            sup.log(LogLevel.WARN, "kupervisor: web page: refused a POST to " + cutQuery(ex.uri()) + ": " + refusal);
+            control.log(LogLevel.WARN, "kupervisor: web page: refused a POST to " + cutQuery(ex.uri()) + ": " + refusal);
             String message = "ERROR: refused: " + refusal;
             if (json) {
                 jsonMessage(ex, 403, message);
@@ -247,32 +251,33 @@ public final class WebPage implements AutoCloseable {
         return q < 0 ? uri : uri.substring(0, q);
     }
 
-    private static void jsonMessage(HttpServer.Exchange ex, int status, String message) throws IOException {
+    private static void jsonMessage(Exchange ex, int status, String message) throws IOException {
         Map<String, String> h = headers("application/json");
         ex.respond(status, h, ("{\"message\":" + Text.json(message) + "}").getBytes(StandardCharsets.UTF_8));
     }
 
     /** supervisord's {@code make_callback}: the action, awaited, and the message it shows. */
-    private Outcome perform(String action, String namespec, HttpServer.Exchange ex) throws IOException {
+    private Outcome perform(String action, String namespec, Exchange ex) {
         if (action == null) {
             return new Outcome(400, "ERROR: no action");
         }
         switch (action) {
             case "refresh" -> {
-                return ok("Page refreshed at " + Text.ctime(sup.now(), zone));
+                return ok("Page refreshed at " + Text.ctime(control.now(), zone));
             }
             case "stopall" -> {
                 try {
-                    call(ex, "supervisor.stopAllProcesses");
-                } catch (RpcFault f) {
+                    await(control.stopMany(null, true), ex);
+                } catch (ControlException f) {
                     return ok(unexpected(f));
                 }
-                return ok("All stopped at " + Text.ctime(sup.now(), zone));
+                return ok("All stopped at " + Text.ctime(control.now(), zone));
             }
             case "restartall" -> {
-                call(ex, "system.multicall", List.of(call("supervisor.stopAllProcesses"),
-                        call("supervisor.startAllProcesses")));
-                return ok("All restarted at " + Text.ctime(sup.now(), zone));
+                // web.py's multicall of stopAllProcesses and startAllProcesses: faults are results there
+                quietly(() -> await(control.stopMany(null, true), ex));
+                quietly(() -> await(control.startMany(null, true), ex));
+                return ok("All restarted at " + Text.ctime(control.now(), zone));
             }
             case "start", "stop", "restart", "clearlog" -> {
                 // handled below
@@ -284,20 +289,20 @@ public final class WebPage implements AutoCloseable {
         if (namespec == null) {
             return new Outcome(400, "ERROR: no processname");
         }
-        if (!exists(namespec)) {
+        if (!exists(namespec, ex)) {
             return ok("No such process named " + namespec);
         }
         switch (action) {
             case "start" -> {
                 try {
-                    call(ex, "supervisor.startProcess", namespec);
-                } catch (RpcFault f) {
-                    String msg = switch (f.code()) {
-                        case Faults.NO_FILE -> "no such file";
-                        case Faults.NOT_EXECUTABLE -> "file not executable";
-                        case Faults.ALREADY_STARTED -> "already started";
-                        case Faults.SPAWN_ERROR -> "spawn error";
-                        case Faults.ABNORMAL_TERMINATION -> "abnormal termination";
+                    await(control.start(namespec, true), ex);
+                } catch (ControlException f) {
+                    String msg = switch (f.fault()) {
+                        case NO_FILE -> "no such file";
+                        case NOT_EXECUTABLE -> "file not executable";
+                        case ALREADY_STARTED -> "already started";
+                        case SPAWN_ERROR -> "spawn error";
+                        case ABNORMAL_TERMINATION -> "abnormal termination";
                         default -> unexpected(f);
                     };
                     return ok("ERROR: Process " + namespec + ": " + msg);
@@ -306,21 +311,21 @@ public final class WebPage implements AutoCloseable {
             }
             case "stop" -> {
                 try {
-                    call(ex, "supervisor.stopProcess", namespec);
-                } catch (RpcFault f) {
+                    await(control.stop(namespec, true), ex);
+                } catch (ControlException f) {
                     return ok(unexpected(f));
                 }
                 return ok("Process " + namespec + " stopped");
             }
             case "restart" -> {
-                call(ex, "system.multicall", List.of(call("supervisor.stopProcess", namespec),
-                        call("supervisor.startProcess", namespec)));
+                quietly(() -> await(control.stop(namespec, true), ex));
+                quietly(() -> await(control.start(namespec, true), ex));
                 return ok("Process " + namespec + " restarted");
             }
             default -> {
                 try {
-                    call(ex, "supervisor.clearProcessLogs", namespec);
-                } catch (RpcFault f) {
+                    await(control.clearLogs(namespec), ex);
+                } catch (ControlException f) {
                     return ok(unexpected(f));
                 }
                 return ok("Log for " + namespec + " cleared");
@@ -332,38 +337,56 @@ public final class WebPage implements AutoCloseable {
         return new Outcome(200, message);
     }
 
-    private static String unexpected(RpcFault f) {
-        return "unexpected rpc fault [" + f.code() + "] " + f.text();
+    private static String unexpected(ControlException f) {
+        return "unexpected rpc fault [" + f.fault().code() + "] " + f.text();
     }
 
-    /** Calls an RPC method as the XML-RPC route does and waits for its answer. */
-    private Object call(HttpServer.Exchange ex, String method, Object... params) {
-        return RpcDispatcher.await(rpc.call(method, List.of(params)), ex::clientGone);
+    private static void quietly(Runnable r) {
+        try {
+            r.run();
+        } catch (ControlException e) {
+            // reported as a result of the multicall, which web.py does not look at
+        }
     }
 
-    /** One call of a multicall. */
-    private static Map<String, Object> call(String method, Object... params) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("methodName", method);
-        c.put("params", List.of(params));
-        return c;
+    /**
+     * Waits for a request's answer as the connection's thread; a refusal is thrown as the
+     * {@link ControlException}. A client that leaves while it waits ends the wait
+     * ({@link IllegalStateException}).
+     */
+    static <T> T await(CompletableFuture<T> f, Exchange ex) {
+        while (true) {
+            try {
+                return f.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                if (ex.clientGone()) {
+                    throw new IllegalStateException("abandoned: the connection is gone");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
     }
 
-
-    /** The process a namespec names, or null. Loop thread. */
-    private Subprocess find(String namespec) {
-        Namespec gp = Namespec.parse(namespec);
-        ProcessGroup g = sup.group(gp.group());
-        return g == null || gp.process() == null ? null : g.process(gp.process());
-    }
-
-    private boolean exists(String namespec) throws IOException {
-        return sup.call(() -> find(namespec) != null);
+    /** Whether the namespec names one process now. */
+    private boolean exists(String namespec, Exchange ex) {
+        try {
+            await(control.process(namespec), ex);
+            return true;
+        } catch (ControlException e) {
+            return false;
+        }
     }
 
     private String statusPage(String message) throws IOException {
-        StatusTable t = sup.call(() -> StatusTable.take(sup, zone));
-        String ident = sup.config().supervisord().identifier();
+        StatusTable t = StatusTable.of(control.status().join(), zone);
+        String ident = control.config().supervisord().identifier();
         StringBuilder sb = new StringBuilder(4096 + t.rows().size() * 800);
         head(sb, "Supervisor Status", "status-page");
         sb.append("<header id=\"header\"><span class=\"brand\">kupervisor</span>")
@@ -434,7 +457,7 @@ public final class WebPage implements AutoCloseable {
     }
 
     /** supervisord's TailView: the last {@code limit} bytes of stdout (or stderr), then followed live by the script. */
-    private void tail(HttpServer.Exchange ex, Map<String, String> form) throws IOException {
+    private void tail(Exchange ex, Map<String, String> form) throws IOException {
         String processname = form.get("processname");
         long limit = limit(form);
         boolean stderr = stderr(form);
@@ -443,12 +466,10 @@ public final class WebPage implements AutoCloseable {
             tail = "No process name found";
         } else {
             try {
-                Object text = RpcDispatcher.await(rpc.call(stderr ? "supervisor.readProcessStderrLog"
-                        : "supervisor.readProcessStdoutLog", List.of(processname, -limit, 0)), ex::clientGone);
-                tail = (String) text;
+                tail = SupervisorNamespace.readProcessLog(control, processname, stderr, -limit, 0);
             } catch (RpcFault f) {
                 tail = f.code() == Faults.NO_FILE ? "No file for " + processname
-                        : "ERROR: " + unexpected(f);
+                        : "ERROR: unexpected rpc fault [" + f.code() + "] " + f.text();
             }
         }
         StringBuilder sb = new StringBuilder(tail.length() * 11 / 10 + 2048);
@@ -477,7 +498,7 @@ public final class WebPage implements AutoCloseable {
 
     // ---- event streams ----
 
-    private boolean takeStream(HttpServer.Exchange ex) throws IOException {
+    private boolean takeStream(Exchange ex) throws IOException {
         if (streams.incrementAndGet() > MAX_STREAMS) {
             streams.decrementAndGet();
             ex.respondError(503, Map.of("Retry-After", "10"));
@@ -486,7 +507,7 @@ public final class WebPage implements AutoCloseable {
         return true;
     }
 
-    private void statusEvents(HttpServer.Exchange ex) throws IOException {
+    private void statusEvents(Exchange ex) throws IOException {
         if (!takeStream(ex)) {
             return;
         }
@@ -497,7 +518,7 @@ public final class WebPage implements AutoCloseable {
         }
     }
 
-    private void tailEvents(HttpServer.Exchange ex) throws IOException {
+    private void tailEvents(Exchange ex) throws IOException {
         Map<String, String> form = Text.form(query(ex.uri()), true);
         String processname = form.get("processname");
         if (processname == null) {
@@ -506,14 +527,14 @@ public final class WebPage implements AutoCloseable {
         }
         boolean stderr = stderr(form);
         Path[] file = new Path[1];
-        String fault = sup.call(() -> {
-            Subprocess p = find(processname);
-            if (p == null) {
-                return "ERROR: unexpected rpc fault [" + Faults.BAD_NAME + "] BAD_NAME: " + processname;
-            }
-            file[0] = stderr ? p.stderrLogPath() : p.stdoutLogPath();
-            return file[0] == null ? "No file for " + processname : null;
-        });
+        String fault;
+        try {
+            ProcessStatus p = control.process(processname).join();
+            file[0] = stderr ? p.stderrLog() : p.stdoutLog();
+            fault = file[0] == null ? "No file for " + processname : null;
+        } catch (CompletionException e) {
+            fault = "ERROR: unexpected rpc fault [" + Fault.BAD_NAME.code() + "] BAD_NAME: " + processname;
+        }
         if (fault != null) {
             TailEvents.fault(ex, fault);
             return;

@@ -72,8 +72,8 @@ public final class PyPath {
             }
             userhome = home;
         } else {
-            userhome = io.kupervisor.core.config.Passwd.userByName(path.substring(1, slash))
-                    .map(io.kupervisor.core.config.Passwd.Entry::home).orElse(null);
+            userhome = Passwd.userByName(path.substring(1, slash))
+                    .map(Passwd.Entry::home).orElse(null);
             if (userhome == null) {
                 return path;
             }

@@ -1,4 +1,4 @@
-package io.kupervisor.cli;
+package io.kupervisor.cli.common;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandleProxies;

@@ -1,4 +1,4 @@
-package io.kupervisor.supervisord.rpc;
+package io.kupervisor.supervisord.process;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -22,16 +22,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * retried every few milliseconds until the child reads it (supervisord buffers without bound and
  * writes when its poller says the pipe is writable). Loop thread only.
  */
-final class StdinWriter {
+public final class StdinWriter {
     /** Bytes that may wait for one process's stdin; more is refused. */
-    static final int MAX_PENDING = 1 << 20;
+    public static final int MAX_PENDING = 1 << 20;
 
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
     private static final int O_NONBLOCK = 04000;
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
-    static final int EPIPE = 32;
+    public static final int EPIPE = 32;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MemoryLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -45,8 +45,8 @@ final class StdinWriter {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), Linker.Option.captureCallState("errno"));
 
     /** A write that failed: the errno. */
-    static final class WriteFailed extends Exception {
-        final int errno;
+    public static final class WriteFailed extends Exception {
+        public final int errno;
 
         WriteFailed(int errno) {
             super("write failed, errno " + errno, null, false, false);
@@ -80,7 +80,7 @@ final class StdinWriter {
      * @throws WriteFailed on EPIPE (the child closed its stdin) and other write errors
      * @throws IllegalStateException when more than {@link #MAX_PENDING} bytes would wait
      */
-    void write(String namespec, int fd, long pid, byte[] data, java.util.function.BooleanSupplier stillOpen,
+    public void write(String namespec, int fd, long pid, byte[] data, java.util.function.BooleanSupplier stillOpen,
                java.util.function.Consumer<Runnable> retry) throws WriteFailed {
         Pending p = pending.get(namespec);
         if (p != null && (p.fd != fd || p.pid != pid)) {

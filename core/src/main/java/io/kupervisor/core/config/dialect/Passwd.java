@@ -1,4 +1,4 @@
-package io.kupervisor.core.config;
+package io.kupervisor.core.config.dialect;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * User and group look-ups from /etc/passwd and /etc/group. supervisord asks NSS; in the
- * containers kupervisor runs in these files are the whole database, and reading them keeps core
- * free of native calls.
+ * Python's {@code pwd} and {@code grp} as kupervisor reads them: user and group look-ups from
+ * /etc/passwd and /etc/group. supervisord asks NSS; in the containers kupervisor runs in these
+ * files are the whole database, and reading them keeps core free of native calls.
  */
 public final class Passwd {
     private static final Path PASSWD = Path.of("/etc/passwd");

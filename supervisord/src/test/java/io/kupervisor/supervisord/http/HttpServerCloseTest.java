@@ -1,4 +1,4 @@
-package io.kupervisor.supervisord.rpc;
+package io.kupervisor.supervisord.http;
 
 import org.junit.jupiter.api.Test;
 
@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,23 +26,30 @@ class HttpServerCloseTest {
         ServerSocketChannel ch = ServerSocketChannel.open();
         ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         InetSocketAddress address = (InetSocketAddress) ch.getLocalAddress();
-        HttpServer server = new HttpServer(ch, "inet_http_server", null, null, HttpServer.Limits.DEFAULTS,
-                new AtomicLong(16L << 20), ex -> null, msg -> { });
-        Thread.sleep(200); // the acceptor is parked in accept()
+        CountDownLatch accepting = new CountDownLatch(1);
+        HttpServer server = new HttpServer(ch, "inet_http_server", null, Limits.DEFAULTS,
+                new AtomicLong(16L << 20), ex -> null, (level, msg) -> { }, () -> {
+                    accepting.countDown();
+                    return ch.accept();
+                }, d -> Thread.sleep(d));
+        assertThat(accepting.await(30, TimeUnit.SECONDS)).isTrue(); // the acceptor is on its way into accept()
 
-        // virtual threads are not preempted: these hold every carrier for a moment
+        // virtual threads are not preempted: these hold every carrier for a moment (300 ms), so the
+        // acceptor cannot run to leave accept() until they are done
         int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
                 Runtime.getRuntime().availableProcessors());
-        long until = System.nanoTime() + 300_000_000L;
+        CountDownLatch spinning = new CountDownLatch(carriers);
         List<Thread> spinners = new ArrayList<>();
         for (int i = 0; i < carriers; i++) {
             spinners.add(Thread.ofVirtual().start(() -> {
+                spinning.countDown();
+                long until = System.nanoTime() + 300_000_000L;
                 while (System.nanoTime() < until) {
                     Thread.onSpinWait();
                 }
             }));
         }
-        Thread.sleep(20);
+        assertThat(spinning.await(30, TimeUnit.SECONDS)).isTrue();
         server.close();
         try (ServerSocketChannel again = ServerSocketChannel.open()) {
             again.bind(address); // fails with "Address already in use" if close() returned too early

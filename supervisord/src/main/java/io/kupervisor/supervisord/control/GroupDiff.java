@@ -1,4 +1,4 @@
-package io.kupervisor.supervisord;
+package io.kupervisor.supervisord.control;
 
 import io.kupervisor.core.config.ProcessConfig;
 import io.kupervisor.core.config.ProcessGroupConfig;
@@ -45,7 +45,7 @@ public record GroupDiff(List<ProcessGroupConfig> added, List<ProcessGroupConfig>
         return added.isEmpty() && changed.isEmpty() && removed.isEmpty();
     }
 
-    static boolean same(ProcessGroupConfig a, ProcessGroupConfig b) {
+    public static boolean same(ProcessGroupConfig a, ProcessGroupConfig b) {
         return withoutOrigins(a).equals(withoutOrigins(b));
     }
 

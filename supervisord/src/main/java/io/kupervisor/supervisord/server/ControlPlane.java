@@ -1,16 +1,21 @@
-package io.kupervisor.supervisord.rpc;
+package io.kupervisor.supervisord.server;
 
 import io.kupervisor.core.config.LogLevel;
-import io.kupervisor.core.config.Namespec;
 import io.kupervisor.core.config.RpcInterfaceConfig;
 import io.kupervisor.core.config.ServerConfig;
 import io.kupervisor.core.config.SupervisorConfig;
 import io.kupervisor.core.config.dialect.PyRepr;
-import io.kupervisor.supervisord.Supervisor;
-import io.kupervisor.supervisord.log.LogFollower;
-import io.kupervisor.supervisord.log.MainLog;
-import io.kupervisor.supervisord.process.ProcessGroup;
-import io.kupervisor.supervisord.process.Subprocess;
+import io.kupervisor.supervisord.control.Control;
+import io.kupervisor.supervisord.control.Frontend;
+import io.kupervisor.supervisord.http.BasicAuth;
+import io.kupervisor.supervisord.http.Exchange;
+import io.kupervisor.supervisord.http.HttpServer;
+import io.kupervisor.supervisord.http.Limits;
+import io.kupervisor.supervisord.http.Route;
+import io.kupervisor.supervisord.rpc.LogTail;
+import io.kupervisor.supervisord.rpc.RpcDispatcher;
+import io.kupervisor.supervisord.rpc.SupervisorNamespace;
+import io.kupervisor.supervisord.rpc.XmlRpcRoute;
 import io.kupervisor.supervisord.web.WebPage;
 
 import java.io.IOException;
@@ -20,7 +25,6 @@ import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -32,25 +36,24 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The daemon's control plane: supervisord's {@code make_http_servers}. One HTTP server per
+ * The daemon's HTTP servers, supervisord's {@code make_http_servers}: one per
  * {@code [inet_http_server]} / {@code [unix_http_server]} section, each serving {@code /RPC2}
  * (XML-RPC: the {@code supervisor} namespace for every {@code [rpcinterface:x]} section, and
  * {@code system}), {@code /logtail/<name>[/stdout|/stderr]}, {@code /mainlogtail} and the web
  * page ({@link WebPage}: {@code /}, {@code /index.html}, {@code /tail.html}, {@code /ok.html},
- * {@code /events}...); anything else is 404.
+ * {@code /events}...); anything else is 404. Plus the health endpoints of {@code [kupervisor]
+ * health_port} ({@link Health}), which stay open across reloads. All of them serve the daemon's
+ * {@link Control} and nothing else; the entry point hands this to the daemon as its {@link Frontend}.
  */
-public final class ControlPlane implements AutoCloseable {
+public final class ControlPlane implements Frontend {
 
     /** What supervisord prints (after "Error: ") and exits 2 for, when a server cannot be opened. */
     public static final class OpenFailed extends IOException {
@@ -64,66 +67,85 @@ public final class ControlPlane implements AutoCloseable {
 
     private final List<HttpServer> servers = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
-    private final Supervisor sup;
-    private final RpcDispatcher dispatcher = new RpcDispatcher();
-    private final HttpServer.Limits limits;
+    private final Control control;
+    private final Limits limits;
     private final AtomicLong budget = new AtomicLong();
+    private final LogTail logTail;
+    private RpcDispatcher dispatcher;
     private volatile WebPage web;
+    private Health health;
 
-    private ControlPlane(Supervisor sup, HttpServer.Limits limits) {
-        this.sup = sup;
+    public ControlPlane(Control control) {
+        this(control, limitsFromProperties());
+    }
+
+    public ControlPlane(Control control, Limits limits) {
+        this.control = control;
         this.limits = limits;
+        this.logTail = new LogTail(control);
     }
 
     /** Opens every configured server, logging as supervisord does. Loop thread (from boot). */
-    public static ControlPlane open(Supervisor sup, SupervisorConfig config) throws IOException {
-        return open(sup, config, limitsFromProperties());
-    }
-
-    public static ControlPlane open(Supervisor sup, SupervisorConfig config, HttpServer.Limits limits)
-            throws IOException {
-        ControlPlane cp = new ControlPlane(sup, limits);
-        SupervisorNamespace supervisor = new SupervisorNamespace(sup, ZoneId.systemDefault());
-        List<RpcMethod> methods = supervisor.methods();
+    @Override
+    public void open(SupervisorConfig config) throws IOException {
+        close(true);
+        dispatcher = new RpcDispatcher();
+        List<io.kupervisor.supervisord.rpc.RpcMethod> methods =
+                new SupervisorNamespace(control, ZoneId.systemDefault()).methods();
         for (RpcInterfaceConfig rpc : config.rpcInterfaces()) {
-            cp.dispatcher.register(rpc.name(), "supervisor", methods);
+            dispatcher.register(rpc.name(), "supervisor", methods);
         }
-        cp.dispatcher.registerSystem();
-        cp.web = new WebPage(sup, cp.dispatcher, ZoneId.systemDefault());
+        dispatcher.registerSystem();
+        web = new WebPage(control, ZoneId.systemDefault());
         try {
             for (ServerConfig s : config.servers()) {
-                cp.openServer(s, config.rpcInterfaces());
+                openServer(s, config.rpcInterfaces());
+            }
+            if (health == null && config.kupervisor().healthEnabled()) {
+                health = Health.open(control, config.kupervisor().healthHost(), config.kupervisor().healthPort(),
+                        this::log);
             }
         } catch (IOException | RuntimeException e) {
-            cp.close();
+            close(false);
             throw e;
         }
-        return cp;
+    }
+
+    /** The server's own troubles, in the main log. */
+    private void log(System.Logger.Level level, String message) {
+        control.log(switch (level) {
+            case ERROR -> LogLevel.ERROR;
+            case WARNING -> LogLevel.WARN;
+            default -> LogLevel.INFO;
+        }, message);
     }
 
     /** The bounds, from {@code kupervisor.http.*} system properties where set (tests shorten them). */
-    static HttpServer.Limits limitsFromProperties() {
-        HttpServer.Limits d = HttpServer.Limits.DEFAULTS;
-        return new HttpServer.Limits(
+    static Limits limitsFromProperties() {
+        Limits d = Limits.DEFAULTS;
+        return new Limits(
                 Integer.getInteger("kupervisor.http.maxHeaderBytes", d.maxHeaderBytes()),
                 Integer.getInteger("kupervisor.http.maxBodyBytes", d.maxBodyBytes()),
                 Integer.getInteger("kupervisor.http.maxConnections", d.maxConnections()),
+                Duration.ofMillis(Long.getLong("kupervisor.http.headTimeoutMillis", d.headTimeout().toMillis())),
                 Duration.ofMillis(Long.getLong("kupervisor.http.requestTimeoutMillis", d.requestTimeout().toMillis())),
                 Duration.ofMillis(Long.getLong("kupervisor.http.idleTimeoutMillis", d.idleTimeout().toMillis())),
                 Duration.ofMillis(Long.getLong("kupervisor.http.writeTimeoutMillis", d.writeTimeout().toMillis())),
                 Long.getLong("kupervisor.http.bodyBudgetBytes", d.bodyBudgetBytes()));
     }
 
+    /** The servers of the configuration now open (not the health server); for tests. */
     public List<HttpServer> servers() {
         return List.copyOf(servers);
     }
 
-    public RpcDispatcher dispatcher() {
-        return dispatcher;
+    /** The health server, or null; for tests. */
+    public Health health() {
+        return health;
     }
 
     @Override
-    public void close() {
+    public void close(boolean reloading) {
         if (web != null) {
             web.close();
             web = null;
@@ -140,6 +162,10 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         socketFiles.clear();
+        if (!reloading && health != null) {
+            health.close();
+            health = null;
+        }
     }
 
     // ---- opening ----
@@ -150,14 +176,15 @@ public final class ControlPlane implements AutoCloseable {
             case ServerConfig.Unix u -> bindUnix(u);
         };
         for (RpcInterfaceConfig rpc : rpcs) {
-            sup.log(LogLevel.INFO, "RPC interface " + PyRepr.repr(rpc.name()) + " initialized");
+            control.log(LogLevel.INFO, "RPC interface " + PyRepr.repr(rpc.name()) + " initialized");
         }
         if (s.username() == null) {
-            sup.log(LogLevel.CRITICAL, "Server " + PyRepr.repr(s.section()) + " running without any HTTP "
+            control.log(LogLevel.CRITICAL, "Server " + PyRepr.repr(s.section()) + " running without any HTTP "
                     + "authentication checking");
         }
-        HttpServer server = new HttpServer(ch, s.section(), s.username(), s.password(), limits, budget, this::route,
-                msg -> sup.log(LogLevel.ERROR, msg));
+        HttpServer server = new HttpServer(ch, s.section(),
+                s.username() == null ? null : new BasicAuth(s.username(), s.password()), limits, budget, this::route,
+                this::log);
         servers.add(server);
     }
 
@@ -298,127 +325,18 @@ public final class ControlPlane implements AutoCloseable {
 
     // ---- routes ----
 
-    private HttpServer.Route route(HttpServer.Exchange ex) {
+    private Route route(Exchange ex) {
         String uri = ex.uri();
         if (uri.startsWith("/RPC2")) {
-            return new XmlRpcRoute(sup, dispatcher);
+            return new XmlRpcRoute(control, dispatcher);
         }
         if (uri.startsWith("/logtail")) {
-            return this::logtail;
+            return logTail::process;
         }
         if (uri.startsWith("/mainlogtail")) {
-            return this::mainlogtail;
+            return logTail::main;
         }
         WebPage w = web;
         return w == null ? null : w.route(ex);
-    }
-
-    /** {@code /logtail/<namespec>[/<channel>]}, as supervisord's logtail_handler reads it. */
-    private void logtail(HttpServer.Exchange ex) throws IOException {
-        if (!ex.method().equals("GET")) {
-            ex.respondError(400, Map.of());
-            return;
-        }
-        String path = ex.uri();
-        int cut = indexOfAny(path, ";?#");
-        if (cut >= 0) {
-            path = path.substring(0, cut);
-        }
-        if (path.indexOf('%') >= 0) {
-            path = HttpServer.unquote(path);
-        }
-        while (path.startsWith("/")) {
-            path = path.substring(1);
-        }
-        int slash = path.indexOf('/');
-        if (slash < 0) {
-            // supervisord fails to unpack the path (a 500)
-            ex.respondError(500, Map.of());
-            return;
-        }
-        String rest = path.substring(slash + 1);
-        int slash2 = rest.indexOf('/');
-        String name = slash2 < 0 ? rest : rest.substring(0, slash2);
-        String channel = slash2 < 0 ? "stdout" : rest.substring(slash2 + 1);
-        Path file;
-        try {
-            file = sup.call(() -> {
-                Namespec gp = Namespec.parse(name);
-                ProcessGroup g = sup.group(gp.group());
-                Subprocess p = g == null || gp.process() == null ? null : g.process(gp.process());
-                if (p == null) {
-                    return null;
-                }
-                return switch (channel) {
-                    case "stdout" -> p.stdoutLogPath();
-                    case "stderr" -> p.stderrLogPath();
-                    default -> null;
-                };
-            });
-        } catch (RuntimeException e) {
-            file = null;
-        }
-        if (file == null || !Files.exists(file)) {
-            ex.respondError(404, Map.of());
-            return;
-        }
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Last-Modified", HttpServer.httpDate(Instant.ofEpochMilli(file.toFile().lastModified())));
-        headers.put("Content-Type", "text/plain;charset=utf-8");
-        headers.put("X-Accel-Buffering", "no");
-        stream(ex, file, headers);
-    }
-
-    private void mainlogtail(HttpServer.Exchange ex) throws IOException {
-        if (!ex.method().equals("GET")) {
-            ex.respondError(400, Map.of());
-            return;
-        }
-        MainLog log = sup.mainLog();
-        Path file = log == null ? null : log.path();
-        if (file == null || !Files.exists(file)) {
-            ex.respondError(404, Map.of());
-            return;
-        }
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Last-Modified", HttpServer.httpDate(Instant.ofEpochMilli(file.toFile().lastModified())));
-        headers.put("Content-Type", "text/plain;charset=utf-8");
-        stream(ex, file, headers);
-    }
-
-    /** The last 1024 bytes, then what is appended, until the client goes. */
-    private static void stream(HttpServer.Exchange ex, Path file, Map<String, String> headers) throws IOException {
-        HttpServer.Exchange.Stream out = ex.stream(200, headers);
-        LogFollower follower = new LogFollower(file, LogFollower.Start.lastBytes(1024), new LogFollower.Listener() {
-            @Override
-            public void onData(byte[] buf, int off, int len) throws IOException {
-                out.write(buf, off, len);
-            }
-
-            @Override
-            public void onTruncated() throws IOException {
-                byte[] marker = LogFollower.TRUNCATED_MARKER.getBytes(StandardCharsets.UTF_8);
-                out.write(marker, 0, marker.length);
-            }
-        });
-        Thread watcher = Thread.ofVirtual().name("logtail-watch").start(() -> {
-            out.awaitClientGone();
-            follower.close();
-        });
-        try {
-            follower.run(Duration.ofMillis(100));
-        } finally {
-            follower.close();
-            watcher.interrupt();
-        }
-    }
-
-    private static int indexOfAny(String s, String chars) {
-        for (int i = 0; i < s.length(); i++) {
-            if (chars.indexOf(s.charAt(i)) >= 0) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -1,4 +1,4 @@
-package io.kupervisor.supervisord;
+package io.kupervisor.supervisord.control;
 
 /** supervisord's own state ("mood"), with the codes {@code getState} reports. */
 public enum SupervisorState {
