@@ -9,7 +9,6 @@ import io.kupervisor.operator.pod.PodNames;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -39,14 +38,7 @@ class OneProcessTest {
     RuntimeStore store;
 
     @Inject
-    EventRecorder recorder;
-
     Cluster cluster;
-
-    @BeforeEach
-    void setUp() {
-        cluster = new Cluster(client, recorder);
-    }
 
     private void pool(String name, int n, Consumer<io.kupervisor.api.v1alpha1.SupervisedProgramSpec> more) {
         cluster.create(name, s -> {
