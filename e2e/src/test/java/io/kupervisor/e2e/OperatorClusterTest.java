@@ -298,4 +298,48 @@ class OperatorClusterTest {
             assertThat(watch.process("web", "web").state).isEqualTo("RUNNING");
         }
     }
+
+    @Test
+    void oneProcessOfAPoolStopsAloneStaysStoppedThroughAnOperatorRolloutAndStartsAgain(RealCluster cluster)
+            throws Exception {
+        String ns = cluster.namespace("cluster-oneprocess");
+        try (var watch = new NamespaceWatch(cluster.client(), ns)) {
+            apply(cluster, ns, "pool", program("pool", "/bin/sleep 3600", "startsecs: 0", "numprocs: 3",
+                    "processName: \"%(program_name)s_%(process_num)02d\""));
+            for (String p : List.of("pool_00", "pool_01", "pool_02")) {
+                watch.awaitPod("pool", p, 1, WAIT);
+                watch.awaitState("pool", p, "RUNNING", WAIT);
+            }
+            String pod00 = watch.process("pool", "pool_00").pod;
+
+            // supervisorctl's words for one process of a group
+            Run stop = supervisorctl(cluster, ns, "stop", "pool:pool_01");
+            assertThat(stop.out()).isEqualTo("pool:pool_01: stopped\n");
+            assertThat(stop.exit()).isZero();
+            watch.await(() -> watch.livePods("pool").size() == 2 ? Boolean.TRUE : null, () -> "pool_01's pod gone", WAIT);
+            assertThat(watch.process("pool", "pool_00").state).isEqualTo("RUNNING");
+            assertThat(watch.process("pool", "pool_00").pod).isEqualTo(pod00);
+
+            // a new operator pod does not start it again: once it has restarted pool_02 (so it has
+            // reconciled the program), pool_01 is still stopped and has no pod
+            cluster.kubectl("-n", RealCluster.OPERATOR_NAMESPACE, "rollout", "restart", "deployment").requireSuccess();
+            cluster.kubectl("-n", RealCluster.OPERATOR_NAMESPACE, "rollout", "status", "deployment", "--timeout=180s")
+                    .requireSuccess();
+            cluster.kubectl("annotate", "-n", ns, "sprog", "pool", "kupervisor.io/restartedAt.pool_02=after-rollout")
+                    .requireSuccess();
+            watch.awaitPod("pool", "pool_02", 2, WAIT);
+            watch.awaitState("pool", "pool_02", "RUNNING", WAIT);
+            assertThat(watch.process("pool", "pool_01").state).isEqualTo("STOPPED");
+            assertThat(watch.livePods("pool")).extracting(pod -> pod.getMetadata().getName())
+                    .hasSize(2).contains(pod00);
+            Run status = supervisorctl(cluster, ns, "status", "pool:pool_01");
+            assertThat(status.out()).startsWith("pool:pool_01").contains("STOPPED");
+
+            Run start = supervisorctl(cluster, ns, "start", "pool:pool_01");
+            assertThat(start.out()).isEqualTo("pool:pool_01: started\n");
+            assertThat(start.exit()).isZero();
+            watch.awaitPod("pool", "pool_01", 2, WAIT);
+            assertThat(watch.process("pool", "pool_00").pod).isEqualTo(pod00);
+        }
+    }
 }

@@ -102,4 +102,51 @@ class SchemaE2ETest {
         var list = cluster.kubectl("get", "sprog", "-n", NS);
         assertThat(list.stderr()).isEqualTo("No resources found in " + NS + " namespace.\n");
     }
+
+    /**
+     * spec.stoppedProcesses names the program's processes (the CEL rule expands processName), each
+     * once (a set); a change that would leave a listed name behind is refused too, and the list can
+     * be patched item by item.
+     */
+    @Test
+    void stoppedProcessesNamesProcessesOfTheProgramOnceEach(E2eCluster cluster) {
+        String[] pool = {"numprocs: 4", "processName: \"%(program_name)s_%(process_num)02d\"", "state: stopped"};
+        Path bad = Programs.write(dir, "pool-bad", Programs.yaml("pool", concat(pool, "stoppedProcesses: [pool_04]")));
+        var refused = cluster.kubectl("apply", "-n", NS, "-f", bad.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.stderr()).isEqualTo("The SupervisedProgram \"pool\" is invalid: spec.stoppedProcesses: "
+                + "Invalid value: \"object\": stoppedProcesses must name processes of this program: processName "
+                + "expanded for each process_num from numprocsStart to numprocsStart+numprocs-1\n");
+        Path twice = Programs.write(dir, "pool-twice", Programs.yaml("pool", concat(pool,
+                "stoppedProcesses: [pool_01, pool_01]")));
+        var duplicate = cluster.kubectl("apply", "-n", NS, "-f", twice.toString());
+        assertThat(duplicate.exitCode()).isEqualTo(1);
+        assertThat(duplicate.stderr()).contains("spec.stoppedProcesses[1]: Duplicate value: \"pool_01\"");
+
+        Path good = Programs.write(dir, "pool", Programs.yaml("pool", concat(pool, "stoppedProcesses: [pool_01, pool_03]")));
+        cluster.kubectl("apply", "-n", NS, "-f", good.toString()).requireSuccess();
+        // fewer processes would leave pool_03 listed: refused until the list goes with it
+        var fewer = cluster.kubectl("patch", "sprog", "pool", "-n", NS, "--type", "merge", "-p", "{\"spec\":{\"numprocs\":3}}");
+        assertThat(fewer.exitCode()).isEqualTo(1);
+        assertThat(fewer.stderr()).contains("stoppedProcesses must name processes of this program");
+        cluster.kubectl("patch", "sprog", "pool", "-n", NS, "--type", "merge", "-p",
+                "{\"spec\":{\"numprocs\":3,\"stoppedProcesses\":[\"pool_01\"]}}").requireSuccess();
+        // one name added with a JSON patch, as a person would
+        cluster.kubectl("patch", "sprog", "pool", "-n", NS, "--type", "json", "-p",
+                "[{\"op\":\"add\",\"path\":\"/spec/stoppedProcesses/-\",\"value\":\"pool_02\"}]").requireSuccess();
+        assertThat(cluster.kubectl("get", "sprog", "pool", "-n", NS, "-o", "jsonpath={.spec.stoppedProcesses}")
+                .requireSuccess().stdout()).isEqualTo("[\"pool_01\",\"pool_02\"]");
+        // a program named otherwise (programName) and a template CEL cannot expand (left to the operator)
+        Path named = Programs.write(dir, "my-app", Programs.yaml("my-app", "programName: my_app",
+                "stoppedProcesses: [my_app]"));
+        cluster.kubectl("apply", "--dry-run=server", "-n", NS, "-f", named.toString()).requireSuccess();
+        Path hex = Programs.write(dir, "hex", Programs.yaml("hex", "numprocs: 16",
+                "processName: \"w%(process_num)x\"", "stoppedProcesses: [wf]"));
+        cluster.kubectl("apply", "--dry-run=server", "-n", NS, "-f", hex.toString()).requireSuccess();
+        cluster.kubectl("delete", "sprog", "pool", "-n", NS).requireSuccess();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
+    }
 }

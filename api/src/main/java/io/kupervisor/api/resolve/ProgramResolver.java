@@ -175,21 +175,41 @@ public final class ProgramResolver {
             processes.add(new ResolvedProcess(name, num, rules, argv, directory, env, uid,
                     spec.umask == null ? null : spec.umask.strip(), Boolean.TRUE.equals(spec.redirectStderr)));
         }
+        if (problems.isEmpty() && spec.stoppedProcesses != null) {
+            checkStopped(problems, spec.stoppedProcesses, names.keySet(), processes);
+        }
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
         }
         return new ResolvedProgram(programName, groupName, orDefault(spec.priority, 999), processes, configHash(spec));
     }
 
+    /** Every name of spec.stoppedProcesses must be one of the program's processes. */
+    private static void checkStopped(List<String> problems, List<String> stopped, java.util.Set<String> names,
+            List<ResolvedProcess> processes) {
+        for (int i = 0; i < stopped.size(); i++) {
+            String n = stopped.get(i);
+            if (n == null || !names.contains(n)) {
+                List<String> all = processes.stream().map(ResolvedProcess::name).toList();
+                String which = all.size() <= 4 ? String.join(", ", all)
+                        : all.getFirst() + ", " + all.get(1) + " ... " + all.getLast() + " (" + all.size() + ")";
+                problems.add("spec.stoppedProcesses[" + i + "]: " + (n == null ? "null" : PyRepr.repr(n))
+                        + " is not a process of this program (its processes: " + which + ")");
+            }
+        }
+    }
+
     /**
-     * A digest of the spec without what does not reach the processes (the run state, the
-     * disruption budget): equal digests run the same processes.
+     * A digest of the spec without what does not reach the processes (the run state, the processes
+     * held stopped, the disruption budget): equal digests run the same processes.
      */
     public static String configHash(SupervisedProgramSpec spec) {
         RunState state = spec.state;
+        List<String> stopped = spec.stoppedProcesses;
         var budget = spec.disruptionBudget;
         try {
             spec.state = null;
+            spec.stoppedProcesses = null;
             spec.disruptionBudget = null;
             byte[] json = HASH_MAPPER.writeValueAsBytes(HASH_MAPPER.valueToTree(spec));
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
@@ -198,6 +218,7 @@ public final class ProgramResolver {
             throw new IllegalStateException("cannot hash spec", e);
         } finally {
             spec.state = state;
+            spec.stoppedProcesses = stopped;
             spec.disruptionBudget = budget;
         }
     }

@@ -84,6 +84,12 @@ public class ProcessStatus {
     @JsonPropertyDescription("hash of the process's configuration; a change restarts the process as supervisorctl update does")
     public String configHash;
 
-    @JsonPropertyDescription("a restart (annotation) or update is waiting for the process to stop")
+    @JsonPropertyDescription("a restart (annotation), a start or an update is waiting for the process to stop")
     public String pendingAfterStop;
+
+    @JsonPropertyDescription("true while the process is held stopped (spec.state stopped, or its name in spec.stoppedProcesses), as last acted on; empty when it is not")
+    public Boolean heldStopped;
+
+    @JsonPropertyDescription("the value of its annotation kupervisor.io/restartedAt.NAME last acted on")
+    public String restartedAt;
 }

@@ -172,8 +172,12 @@ public class SupervisedProgramSpec {
     public String group;
 
     @Default("running")
-    @JsonPropertyDescription("desired run state: running (start per autostart; a change from stopped starts every process, as supervisorctl start) or stopped (as supervisorctl stop)")
+    @JsonPropertyDescription("desired run state: running (start per autostart; a change from stopped starts every process not in stoppedProcesses, as supervisorctl start) or stopped (every process, as supervisorctl stop)")
     public RunState state = RunState.RUNNING;
+
+    @Size(max = 1000)
+    @JsonPropertyDescription("processes held stopped while state is running, by process name (processName expanded): supervisorctl stop and start of one process. Adding a name stops that process and leaves the others alone; removing it starts it. A listed process is not started by autostart, the restart annotations, an operator restart or a spec change. Names must be processes of this program")
+    public List<String> stoppedProcesses;
 
     // ---- Kubernetes ----
 

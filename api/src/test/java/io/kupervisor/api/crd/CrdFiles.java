@@ -70,6 +70,11 @@ final class CrdFiles {
             for (String field : KUBERNETES_FIELDS) {
                 spec.put(field, keptAsWritten(spec.get(field)));
             }
+            // a set (each name once; server-side apply merges it item by item), names as bounded as processName
+            JSONSchemaProps stopped = spec.get("stoppedProcesses");
+            stopped.setXKubernetesListType("set");
+            stopped.getItems().getSchema().setMinLength(1L);
+            stopped.getItems().getSchema().setMaxLength(253L);
             Map<String, JSONSchemaProps> status = root.getProperties().get("status").getProperties();
             listMap(status.get("conditions"), "type");
             status.get("conditions").getItems().getSchema().setRequired(List.of("type", "status"));

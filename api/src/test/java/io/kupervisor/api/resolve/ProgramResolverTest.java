@@ -108,7 +108,31 @@ class ProgramResolverTest {
         String before = ProgramResolver.configHash(a);
         a.state = RunState.STOPPED;
         assertThat(ProgramResolver.configHash(a)).isEqualTo(before);
+        // holding one process stopped is not a change of the program (the others are not replaced)
+        a.stoppedProcesses = List.of("a");
+        assertThat(ProgramResolver.configHash(a)).isEqualTo(before);
+        assertThat(a.stoppedProcesses).containsExactly("a");
         a.startsecs = 5;
         assertThat(ProgramResolver.configHash(a)).isNotEqualTo(before);
+    }
+
+    @Test
+    void stoppedProcessesMustBeProcessesOfTheProgram() throws SpecException {
+        SupervisedProgram sp = program("worker", "work");
+        sp.getSpec().numprocs = 6;
+        sp.getSpec().processName = "%(program_name)s_%(process_num)02d";
+        sp.getSpec().stoppedProcesses = List.of("worker_01", "worker_05");
+        assertThat(ProgramResolver.resolve(sp).processes()).hasSize(6);
+        sp.getSpec().stoppedProcesses = List.of("worker_01", "worker_6", "workers:worker_02");
+        assertThatThrownBy(() -> ProgramResolver.resolve(sp))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).containsExactly(
+                        "spec.stoppedProcesses[1]: 'worker_6' is not a process of this program (its processes: "
+                                + "worker_00, worker_01 ... worker_05 (6))",
+                        "spec.stoppedProcesses[2]: 'workers:worker_02' is not a process of this program (its "
+                                + "processes: worker_00, worker_01 ... worker_05 (6))"));
+        SupervisedProgram one = program("web", "serve");
+        one.getSpec().stoppedProcesses = List.of("api");
+        assertThatThrownBy(() -> ProgramResolver.resolve(one)).hasMessage(
+                "spec.stoppedProcesses[0]: 'api' is not a process of this program (its processes: web)");
     }
 }

@@ -16,12 +16,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
  * {@code kubectl supervisorctl}: supervisorctl's commands for the SupervisedPrograms of a
- * namespace, in supervisorctl's output format and exit codes. start/stop set the program's desired
- * state ({@code spec.state}), restart sets the restart annotation, tail reads the process pod's log.
+ * namespace, in supervisorctl's output format and exit codes. stop holds the processes named
+ * stopped in their program's spec ({@code spec.stoppedProcesses}, or {@code spec.state: stopped}
+ * when it is all of them), start releases them, restart is stop then start; each waits for the
+ * operator's answer in the status. tail reads the process pod's log.
  */
 @Command(name = "kubectl-supervisorctl",
         mixinStandardHelpOptions = true,
@@ -32,8 +35,12 @@ import java.util.concurrent.Callable;
                 + "exit statuses. On the PATH as kubectl-supervisorctl (bin/) it is 'kubectl supervisorctl ...', "
                 + "and it talks to the cluster through kubectl, with kubectl's kubeconfig, context and namespace.",
             "",
-            "Commands: status [NAME...], start|stop|restart NAME... (NAME: a program, GROUP:*, GROUP:PROCESS or "
-                + "all), tail [-f] [-BYTES] NAME [stdout|stderr], avail.",
+            "Commands: status [NAME...], start|stop|restart NAME... (NAME: PROCESS, GROUP:PROCESS, GROUP:*, all, or "
+                + "a SupervisedProgram's name for all its processes), tail [-f] [-BYTES] NAME [stdout|stderr], avail.",
+            "",
+            "stop holds the processes stopped in their program's spec (spec.stoppedProcesses; spec.state: stopped when "
+                + "it is all of them) and start releases them, so the operator stops or starts those processes and "
+                + "leaves the others alone; restart is stop, then start. Each waits for the result, start for RUNNING.",
             "",
             "Exit status: 0 done; 1 an error; 2 a usage error; 3 status shows a process not running; 4 status of an "
                 + "unknown name; 7 no cluster reached, or a start that ended in a spawn error."})
@@ -241,81 +248,98 @@ public final class SupervisorctlPlugin implements Callable<Integer> {
 
     // ---- acting ----
 
-    /**
-     * The programs named (a program, GROUP:*, all), and in {@code partial} the names that pick one
-     * process of a program that has several: the operator starts and stops whole programs
-     * ({@code spec.state}), so those are refused rather than widened to the whole program.
-     */
-    private List<SupervisedProgram> targets(List<String> names, List<String> unknown, List<String> partial)
-            throws KubectlFailure, InterruptedException {
-        List<SupervisedProgram> all = programs();
-        if (names.contains("all")) {
-            return all;
+    /** supervisord's RUNNING_STATES: {@code start} says "already started", {@code stop} acts. */
+    private static final List<String> RUNNING_STATES = List.of("STARTING", "RUNNING", "BACKOFF");
+    /** supervisord's STOPPED_STATES: where a stop ends. */
+    private static final List<String> STOPPED_STATES = List.of("STOPPED", "EXITED", "FATAL");
+    /** Patches refused because the program changed meanwhile are tried again this many times. */
+    private static final int CONFLICT_TRIES = 10;
+
+    /** One process of a program, as its status shows it. */
+    record Proc(SupervisedProgram program, String group, String name, ProcessStatus status) {
+        String namespec() {
+            return Namespec.of(group, name).toString();
         }
-        List<SupervisedProgram> out = new ArrayList<>();
-        List<Line> lines = lines(all);
-        for (String n : names) {
-            List<Line> matched = lines.stream().filter(l -> matches(l, n)).toList();
-            if (matched.isEmpty()) {
-                unknown.add(n);
-                continue;
-            }
-            for (SupervisedProgram p : matched.stream().map(Line::program).distinct().toList()) {
-                long processes = lines.stream().filter(l -> l.program() == p).count();
-                long picked = matched.stream().filter(l -> l.program() == p).count();
-                if (picked < processes && !n.equals(p.getMetadata().getName()) && !n.equals(groupOf(p))) {
-                    partial.add(n);
-                } else if (!out.contains(p)) {
-                    out.add(p);
-                }
+
+        String resource() {
+            return program.getMetadata().getName();
+        }
+
+        boolean running() {
+            return RUNNING_STATES.contains(status.state);
+        }
+    }
+
+    private static List<Proc> procs(List<SupervisedProgram> programs) {
+        List<Proc> out = new ArrayList<>();
+        for (SupervisedProgram p : programs) {
+            for (ProcessStatus ps : p.getStatus() == null ? List.<ProcessStatus>of() : p.getStatus().processes) {
+                out.add(new Proc(p, groupOf(p), ps.name, ps));
             }
         }
+        out.sort(Comparator.comparing(Proc::namespec));
         return out;
     }
 
-    private int refusals(List<String> unknown, List<String> partial) {
-        for (String u : unknown) {
-            out.println(u + ": ERROR (no such process)");
+    /**
+     * What a name picks, as supervisorctl reads it: {@code all}, {@code GROUP:*}, {@code GROUP:NAME},
+     * {@code NAME} (the process NAME of group NAME); and kubectl's name of a program for all its
+     * processes. {@code group}: results are said only for the processes acted on, as supervisord's
+     * group calls do. {@code error}: why nothing is picked, in supervisorctl's words.
+     */
+    record Pick(List<Proc> procs, boolean group, String error) {
+    }
+
+    static Pick pick(List<SupervisedProgram> programs, String name) {
+        List<Proc> all = procs(programs);
+        if (name.equals("all")) {
+            return new Pick(all, true, null);
         }
-        for (String p : partial) {
-            out.println(p + ": ERROR (one process of a program with several: the operator starts and stops"
-                    + " whole programs; name the program or GROUP:*)");
+        Namespec n = Namespec.parse(name);
+        if (n.isWholeGroup()) {
+            List<Proc> group = all.stream().filter(p -> p.group().equals(n.group())).toList();
+            if (!group.isEmpty()) {
+                return new Pick(group, true, null);
+            }
+            return new Pick(List.of(), true, unseen(programs).anyMatch(p -> groupOf(p).equals(n.group()))
+                    ? notSeen(name) : n.group() + ": ERROR (no such group)");
         }
-        return unknown.isEmpty() && partial.isEmpty() ? 0 : 1;
+        List<Proc> one = all.stream().filter(p -> p.group().equals(n.group()) && p.name().equals(n.process())).toList();
+        if (!one.isEmpty()) {
+            return new Pick(one, false, null);
+        }
+        List<Proc> program = all.stream().filter(p -> p.resource().equals(name)).toList();
+        if (!program.isEmpty()) {
+            return new Pick(program, true, null);
+        }
+        boolean unseen = unseen(programs).anyMatch(p -> p.getMetadata().getName().equals(name)
+                || groupOf(p).equals(n.group()));
+        return new Pick(List.of(), false, unseen ? notSeen(name) : name + ": ERROR (no such process)");
+    }
+
+    /** Programs without processes in their status: the operator has not seen them (yet). */
+    private static java.util.stream.Stream<SupervisedProgram> unseen(List<SupervisedProgram> programs) {
+        return programs.stream().filter(p -> p.getStatus() == null || p.getStatus().processes.isEmpty());
+    }
+
+    /** A program the operator has not written a status for: its processes are not known yet. */
+    private static String notSeen(String name) {
+        return name + ": ERROR (no status yet: is the kupervisor operator running?)";
     }
 
     private int startOrStop(boolean start) throws KubectlFailure, InterruptedException {
         String verb = start ? "start" : "stop";
         if (args.isEmpty()) {
             out.println("Error: " + verb + " requires a process name");
-            out.println(verb + " <name>\t\t" + (start ? "Start" : "Stop") + " a process");
-            out.println(verb + " <gname>:*\t\t" + (start ? "Start" : "Stop") + " all processes in a group");
-            out.println(verb + " all\t\t\t" + (start ? "Start" : "Stop") + " all processes");
-            return picocli.CommandLine.ExitCode.USAGE;
+            String v = start ? "Start" : "Stop";
+            out.println(verb + " <name>\t\t" + v + " a process");
+            out.println(verb + " <gname>:*\t\t" + v + " all processes in a group");
+            out.println(verb + " <name> <name>\t" + v + " multiple processes or groups");
+            out.println(verb + " all\t\t" + v + " all processes");
+            // supervisorctl: 2 for start, 1 for stop
+            return start ? picocli.CommandLine.ExitCode.USAGE : 1;
         }
-        List<String> unknown = new ArrayList<>();
-        List<String> partial = new ArrayList<>();
-        List<SupervisedProgram> targets = targets(args, unknown, partial);
-        int exit = refusals(unknown, partial);
-        for (SupervisedProgram p : targets) {
-            boolean running = isRunningSet(p);
-            if (start && running && "running".equals(stateOf(p))) {
-                out.println(groupOf(p) + ": ERROR (already started)");
-                continue;
-            }
-            if (!start && !running) {
-                out.println(groupOf(p) + ": ERROR (not running)");
-                continue;
-            }
-            kubectl(List.of("patch", "supervisedprograms.kupervisor.io", p.getMetadata().getName(),
-                    "--type", "merge", "-p", "{\"spec\":{\"state\":\"" + (start ? "running" : "stopped") + "\"}}"));
-            String result = await(p.getMetadata().getName(), start);
-            out.println(groupOf(p) + ": " + result);
-            if (result.startsWith("ERROR")) {
-                exit = start ? UNREACHABLE : 1;
-            }
-        }
-        return exit;
+        return act(start);
     }
 
     private int restart() throws KubectlFailure, InterruptedException {
@@ -323,24 +347,207 @@ public final class SupervisorctlPlugin implements Callable<Integer> {
             out.println("Error: restart requires a process name");
             out.println("restart <name>\t\tRestart a process");
             out.println("restart <gname>:*\tRestart all processes in a group");
+            out.println("restart <name> <name>\tRestart multiple processes or groups");
             out.println("restart all\t\tRestart all processes");
-            return picocli.CommandLine.ExitCode.USAGE;
+            out.println("Note: restart does not reread config files. For that, see reread and update.");
+            return 1;
         }
-        List<String> unknown = new ArrayList<>();
-        List<String> partial = new ArrayList<>();
-        List<SupervisedProgram> targets = targets(args, unknown, partial);
-        int exit = refusals(unknown, partial);
-        for (SupervisedProgram p : targets) {
-            kubectl(List.of("annotate", "--overwrite", "supervisedprograms.kupervisor.io",
-                    p.getMetadata().getName(), SupervisedProgram.RESTART_ANNOTATION + "=" + Instant.now()));
-            out.println(groupOf(p) + ": stopped");
-            String result = await(p.getMetadata().getName(), true);
-            out.println(groupOf(p) + ": " + result);
-            if (result.startsWith("ERROR")) {
-                exit = UNREACHABLE;
+        // supervisorctl's restart is its stop, then its start, of the same names
+        int stopped = act(false);
+        int started = act(true);
+        return started != 0 ? started : stopped;
+    }
+
+    /**
+     * supervisorctl start or stop of each name in turn (all: everything at once), each waiting for
+     * its result. The exit status is that of the last failure, as supervisorctl's.
+     */
+    private int act(boolean start) throws KubectlFailure, InterruptedException {
+        int exit = 0;
+        for (String name : args.contains("all") ? List.of("all") : args) {
+            Pick pick = pick(programs(), name);
+            int e;
+            if (pick.error() != null) {
+                out.println(pick.error());
+                // an unknown group is a usage error for start (2), any other unknown name a failure (1)
+                e = start && pick.group() ? picocli.CommandLine.ExitCode.USAGE : 1;
+            } else {
+                e = start ? start(pick) : stop(pick);
+            }
+            exit = e != 0 ? e : exit;
+        }
+        out.flush();
+        return exit;
+    }
+
+    /** supervisorctl stop: the process is held stopped by the spec, and the operator stops it. */
+    private int stop(Pick pick) throws KubectlFailure, InterruptedException {
+        List<Proc> targets = new ArrayList<>();
+        for (Proc p : pick.procs()) {
+            if (p.running()) {
+                targets.add(p);
+            } else if (!pick.group()) {
+                out.println(p.namespec() + ": ERROR (not running)");
             }
         }
+        if (targets.isEmpty()) {
+            return 0;
+        }
+        hold(targets, true);
+        int exit = 0;
+        for (Map.Entry<Proc, String> r : await(targets, SupervisorctlPlugin::stopResult).entrySet()) {
+            out.println(r.getKey().namespec() + ": " + r.getValue());
+            exit = r.getValue().startsWith("ERROR") ? 1 : exit;
+        }
         return exit;
+    }
+
+    /**
+     * supervisorctl start: the process is released from the spec's hold, and the operator starts
+     * it; then the wait for RUNNING. A process the spec does not hold (EXITED, FATAL, or never
+     * started by autostart) is held first, so that its release is a start the operator sees.
+     */
+    private int start(Pick pick) throws KubectlFailure, InterruptedException {
+        List<Proc> targets = new ArrayList<>();
+        for (Proc p : pick.procs()) {
+            if (!p.running()) {
+                targets.add(p);
+            } else if (!pick.group()) {
+                out.println(p.namespec() + ": ERROR (already started)");
+            }
+        }
+        if (targets.isEmpty()) {
+            return 0;
+        }
+        List<Proc> free = targets.stream().filter(p -> !Holds.held(p.program(), names(p.program())).contains(p.name()))
+                .toList();
+        Map<Proc, String> failed = new java.util.LinkedHashMap<>();
+        if (!free.isEmpty()) {
+            hold(free, true);
+            await(free, ps -> ps == null || Boolean.TRUE.equals(ps.heldStopped) ? "held" : null).forEach((p, r) -> {
+                if (!r.equals("held")) {
+                    failed.put(p, r);
+                }
+            });
+        }
+        List<Proc> go = targets.stream().filter(p -> !failed.containsKey(p)).toList();
+        Map<Proc, String> results = new java.util.TreeMap<>(Comparator.comparing(Proc::namespec));
+        results.putAll(failed);
+        if (!go.isEmpty()) {
+            hold(go, false);
+            results.putAll(await(go, SupervisorctlPlugin::startResult));
+        }
+        int exit = 0;
+        for (Map.Entry<Proc, String> r : results.entrySet()) {
+            out.println(r.getKey().namespec() + ": " + r.getValue());
+            exit = r.getValue().startsWith("ERROR") ? UNREACHABLE : exit;
+        }
+        return exit;
+    }
+
+    /** A stop has ended once the operator holds the process and it reached a stopped state. */
+    static String stopResult(ProcessStatus ps) {
+        if (ps == null || Boolean.TRUE.equals(ps.heldStopped) && STOPPED_STATES.contains(ps.state)) {
+            return "stopped";
+        }
+        return null;
+    }
+
+    /**
+     * A start, once the operator released the process: RUNNING is started; a start that failed
+     * (BACKOFF, FATAL: supervisord's spawnerr) a spawn error; a stopped state with nothing pending
+     * an abnormal termination (supervisord's words for each).
+     */
+    static String startResult(ProcessStatus ps) {
+        if (ps == null) {
+            return "ERROR (no such process)";
+        }
+        if (Boolean.TRUE.equals(ps.heldStopped)) {
+            return null;
+        }
+        if ("RUNNING".equals(ps.state)) {
+            return "started";
+        }
+        if ("BACKOFF".equals(ps.state) || "FATAL".equals(ps.state)) {
+            return "ERROR (spawn error)";
+        }
+        if (("STOPPED".equals(ps.state) || "EXITED".equals(ps.state)) && ps.pendingAfterStop == null) {
+            return "ERROR (abnormal termination)";
+        }
+        return null;
+    }
+
+    private static List<String> names(SupervisedProgram p) {
+        return p.getStatus() == null ? List.of() : p.getStatus().processes.stream().map(ps -> ps.name).toList();
+    }
+
+    /**
+     * Holds (or releases) the processes in their programs' specs: one merge patch per program,
+     * conditional on the version read, read again and redone when the program changed meanwhile.
+     */
+    private void hold(List<Proc> procs, boolean hold) throws KubectlFailure, InterruptedException {
+        Map<String, List<String>> byProgram = new java.util.LinkedHashMap<>();
+        procs.forEach(p -> byProgram.computeIfAbsent(p.resource(), k -> new ArrayList<>()).add(p.name()));
+        for (Map.Entry<String, List<String>> e : byProgram.entrySet()) {
+            for (int attempt = 1; ; attempt++) {
+                SupervisedProgram p = Serialization.unmarshal(kubectl(List.of("get", "supervisedprograms.kupervisor.io",
+                        e.getKey(), "-o", "json")).out(), SupervisedProgram.class);
+                Optional<String> patch = hold ? Holds.patch(p, names(p), e.getValue(), List.of())
+                        : Holds.patch(p, names(p), List.of(), e.getValue());
+                if (patch.isEmpty()) {
+                    break;
+                }
+                Kubectl.Result r;
+                try {
+                    r = kubectl.run(List.of("patch", "supervisedprograms.kupervisor.io", e.getKey(), "--type", "merge",
+                            "-p", patch.get()));
+                } catch (java.io.IOException ex) {
+                    throw new KubectlFailure("error: cannot run kubectl (" + ex.getMessage() + ")", true);
+                }
+                if (r.exit() == 0) {
+                    break;
+                }
+                if (!r.err().contains("(Conflict)") || attempt == CONFLICT_TRIES) {
+                    throw new KubectlFailure(Kubectl.lastWords(r.err()), Kubectl.unreachable(r.err()));
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits as supervisorctl does, up to --timeout: {@code result} gives each process's result from
+     * its status (null: not yet; the status is read again every half second).
+     */
+    private Map<Proc, String> await(List<Proc> procs, java.util.function.Function<ProcessStatus, String> result)
+            throws KubectlFailure, InterruptedException {
+        Map<Proc, String> results = new java.util.TreeMap<>(Comparator.comparing(Proc::namespec));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(timeoutSeconds));
+        while (true) {
+            List<SupervisedProgram> programs = programs();
+            for (Proc p : procs) {
+                if (results.containsKey(p)) {
+                    continue;
+                }
+                ProcessStatus ps = programs.stream().filter(x -> x.getMetadata().getName().equals(p.resource()))
+                        .flatMap(x -> x.getStatus() == null ? java.util.stream.Stream.empty() : x.getStatus().processes.stream())
+                        .filter(s -> s.name.equals(p.name())).findFirst().orElse(null);
+                String r = result.apply(ps);
+                if (r != null) {
+                    results.put(p, r);
+                }
+            }
+            if (results.size() == procs.size()) {
+                return results;
+            }
+            if (!Instant.now().isBefore(deadline)) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        for (Proc p : procs) {
+            results.putIfAbsent(p, "ERROR (timed out after " + timeoutSeconds + " s)");
+        }
+        return results;
     }
 
     /** supervisorctl's default: the last 1600 bytes of the log. */
@@ -452,38 +659,6 @@ public final class SupervisorctlPlugin implements Callable<Integer> {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    private static boolean isRunningSet(SupervisedProgram p) {
-        List<ProcessStatus> ps = p.getStatus() == null ? List.of() : p.getStatus().processes;
-        return ps.stream().anyMatch(s -> List.of("STARTING", "RUNNING", "BACKOFF").contains(s.state));
-    }
-
-    private static String stateOf(SupervisedProgram p) {
-        return p.getSpec().state == null ? "running" : p.getSpec().state.toString().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    /** Waits as supervisorctl does: until RUNNING (or a failure) for start, a stopped state for stop. */
-    private String await(String resource, boolean start) throws KubectlFailure, InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(timeoutSeconds));
-        while (Instant.now().isBefore(deadline)) {
-            Kubectl.Result r = kubectl(List.of("get", "supervisedprograms.kupervisor.io", resource, "-o", "json"));
-            SupervisedProgram p = Serialization.unmarshal(r.out(), SupervisedProgram.class);
-            List<ProcessStatus> ps = p.getStatus() == null ? List.of() : p.getStatus().processes;
-            if (!ps.isEmpty()) {
-                if (start && ps.stream().allMatch(s -> "RUNNING".equals(s.state))) {
-                    return "started";
-                }
-                if (start && ps.stream().anyMatch(s -> "FATAL".equals(s.state))) {
-                    return "ERROR (spawn error)";
-                }
-                if (!start && ps.stream().allMatch(s -> List.of("STOPPED", "EXITED", "FATAL").contains(s.state))) {
-                    return "stopped";
-                }
-            }
-            Thread.sleep(500);
-        }
-        return "ERROR (timed out after " + timeoutSeconds + " s)";
     }
 
     /** supervisorctl's group of a program: [group:x] (spec.group), else the program's own name. */

@@ -12,13 +12,20 @@ import java.time.Instant;
 final class ProcessEntry {
     /** What is waiting for the process to reach a stopped state. */
     enum AfterStop {
-        /** the restart annotation changed: start again */
+        /** a restart annotation changed, or a start came while it was stopping: start again */
         RESTART,
         /** the configuration changed: replace the process as supervisorctl update does */
         UPDATE
     }
 
     final String name;
+    /**
+     * held stopped (spec.state stopped, or named in spec.stoppedProcesses) as last acted on; null
+     * before the process was first seen with a resolved spec (what the spec says then is no request).
+     */
+    Boolean held;
+    /** the value of its own restart annotation last acted on. */
+    String restartedAt;
     LifecycleRules rules;
     ProcessSnapshot snapshot;
     /** spawns so far: spawn n runs in pod n (the state machine's pid). */

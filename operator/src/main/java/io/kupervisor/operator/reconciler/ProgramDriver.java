@@ -33,9 +33,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One reconcile of one program: the driver of the core state machine for pods. It turns what the
@@ -115,6 +117,9 @@ final class ProgramDriver {
             e.respawnAt = ps.respawnAt == null ? null : Instant.parse(ps.respawnAt);
             e.createRetries = ps.createRetries == null ? 0 : ps.createRetries;
             e.createRetry = ps.createRetry;
+            // a status written before processes were held one by one: spec.state held them all
+            e.held = Boolean.TRUE.equals(ps.heldStopped) || "stopped".equals(status.appliedState);
+            e.restartedAt = ps.restartedAt;
             r.processes.put(ps.name, e);
         }
         return r;
@@ -292,13 +297,13 @@ final class ProgramDriver {
     // ---- commands from the resource ----
 
     private void commands() {
-        String desired = program.getSpec().state == RunState.STOPPED ? "stopped" : "running";
-        boolean firstSight = runtime.appliedState == null;
-        boolean stopAll = !firstSight && desired.equals("stopped") && !desired.equals(runtime.appliedState);
-        boolean startAll = !firstSight && desired.equals("running") && !desired.equals(runtime.appliedState);
-        runtime.appliedState = desired;
-        Map<String, String> annotations = program.getMetadata().getAnnotations();
-        String restart = annotations == null ? null : annotations.get(SupervisedProgram.RESTART_ANNOTATION);
+        boolean allStopped = program.getSpec().state == RunState.STOPPED;
+        runtime.appliedState = allStopped ? "stopped" : "running";
+        Set<String> listed = program.getSpec().stoppedProcesses == null ? Set.of()
+                : new HashSet<>(program.getSpec().stoppedProcesses);
+        Map<String, String> annotations = program.getMetadata().getAnnotations() == null ? Map.of()
+                : program.getMetadata().getAnnotations();
+        String restart = annotations.get(SupervisedProgram.RESTART_ANNOTATION);
         boolean restartAll = restart != null && !restart.equals(runtime.restartedAt);
         if (restart != null) {
             runtime.restartedAt = restart;
@@ -317,16 +322,31 @@ final class ProgramDriver {
                 removeProcess(e);
                 continue;
             }
-            if (stopAll) {
+            boolean held = allStopped || listed.contains(e.name);
+            String own = SupervisedProgram.processRestartAnnotation(e.name).map(annotations::get).orElse(null);
+            if (e.held == null) {
+                // first sight (a new program, or a process added): where the spec stands is no request
+                e.held = held;
+                e.restartedAt = own;
+            }
+            boolean restartOne = own != null && !own.equals(e.restartedAt);
+            if (own != null) {
+                e.restartedAt = own;
+            }
+            if (held && !e.held) {
+                // supervisorctl stop of this process; the others are left alone
                 feed(e, new ProcessEvent.StopRequested(), now);
                 if (e.afterStop == AfterStop.RESTART) {
                     e.afterStop = null;
                 }
+            } else if (!held && e.held) {
+                start(e);
             }
-            if (startAll && e.afterStop == null) {
-                feed(e, new ProcessEvent.StartRequested(), now);
-            }
-            if (restartAll) {
+            e.held = held;
+            if (restartOne && held) {
+                deps.events().record(program, LogLevel.WARN, "not restarted: " + e.name + " is held stopped ("
+                        + (allStopped ? "spec.state stopped" : "spec.stoppedProcesses") + ")", now);
+            } else if ((restartAll || restartOne) && !held) {
                 // supervisorctl restart: stop (if running), then start
                 if (e.snapshot.state().isRunning() || e.snapshot.state() == ProcessState.STOPPING) {
                     feed(e, new ProcessEvent.StopRequested(), now);
@@ -345,10 +365,25 @@ final class ProgramDriver {
                 e.afterStop = null;
                 feed(e, new ProcessEvent.StartRequested(), now);
             }
-            if (desired.equals("running")) {
+            if (!held) {
                 // applies once: a process that was ever started ignores it
                 feed(e, new ProcessEvent.AutostartDue(), now);
             }
+        }
+    }
+
+    /**
+     * supervisorctl start of a process no longer held stopped. One still STOPPING starts once it
+     * has stopped (supervisorctl would answer "abnormal termination"; the spec wants it running).
+     */
+    private void start(ProcessEntry e) {
+        if (e.afterStop != null) {
+            return;
+        }
+        if (e.snapshot.state() == ProcessState.STOPPING) {
+            e.afterStop = AfterStop.RESTART;
+        } else {
+            feed(e, new ProcessEvent.StartRequested(), now);
         }
     }
 

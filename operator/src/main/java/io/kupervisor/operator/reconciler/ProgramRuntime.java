@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ProgramRuntime {
     /** by process name; concurrent because the metrics gauge reads it while a reconcile writes */
     final Map<String, ProcessEntry> processes = new ConcurrentHashMap<>();
-    /** spec.state last acted on (running/stopped). */
+    /** spec.state last acted on (running/stopped); each process keeps whether it is held stopped. */
     String appliedState;
     /** the restart annotation value last acted on. */
     String restartedAt;

@@ -51,6 +51,8 @@ final class ProgramStatusWriter {
             ps.spawns = e.spawns;
             ps.configHash = e.configHash;
             ps.pendingAfterStop = e.afterStop == null ? null : e.afterStop.name();
+            ps.heldStopped = Boolean.TRUE.equals(e.held) ? Boolean.TRUE : null;
+            ps.restartedAt = e.restartedAt;
             ps.podCondition = e.podCondition;
             ps.recentRestarts = e.recentRestarts == 0 ? null : e.recentRestarts;
             ps.respawnAt = e.respawnAt == null ? null : e.respawnAt.toString();
