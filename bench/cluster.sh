@@ -44,11 +44,19 @@ spec:
   image: debian:12-slim
   command: /bin/sleep 3600
   startsecs: 1
+  user: "65534"
 EOF
     done >"$out/programs.yaml"
     t0=$(now_ms)
     kubectl apply -n bench-apply -f "$out/programs.yaml" >/dev/null
-    until [[ $(kubectl get sprog -n bench-apply -o jsonpath='{range .items[*]}{.status.state}{"\n"}{end}' | grep -cx RUNNING) -eq $n ]]; do
+    # (user: the operator's pods are restricted by default and debian's image runs as root)
+    until states=$(kubectl get sprog -n bench-apply -o jsonpath='{range .items[*]}{.status.state}{"\n"}{end}')
+        [[ $(grep -cx RUNNING <<<"$states") -eq $n ]]; do
+        if grep -qx FATAL <<<"$states"; then
+            kubectl get sprog -n bench-apply | grep FATAL | head -n 3 >&2
+            echo "bench/cluster.sh: a program went FATAL instead of RUNNING" >&2
+            exit 1
+        fi
         sleep 0.1
     done
     k_ms=$(($(now_ms) - t0))
