@@ -3,14 +3,10 @@ package io.kupervisor.e2e;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kupervisor.api.v1alpha1.RunState;
 import io.kupervisor.api.v1alpha1.SupervisedProgram;
-import io.kupervisor.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,23 +28,8 @@ class KubectlPluginE2ETest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out) {
-    }
-
-    private static synchronized Run plugin(E2eCluster cluster, String ns, String... args) {
-        List<String> all = new ArrayList<>(List.of("kubectl-supervisorctl", "--kubectl",
-                cluster.api().binaries().resolve("kubectl").toString(), "--kubeconfig",
-                cluster.api().kubeconfig().toString(), "-n", ns, "--timeout", "30"));
-        all.addAll(List.of(args));
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Main.run(all.toArray(String[]::new));
-            return new Run(exit, out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
+    private static PluginRun plugin(E2eCluster cluster, String ns, String... args) {
+        return PluginRun.run(cluster.api().binaries().resolve("kubectl"), cluster.api().kubeconfig(), ns, 30, args);
     }
 
     @Test
@@ -61,34 +42,34 @@ class KubectlPluginE2ETest {
             kubelet.running(pod, Instant.now());
             watch.awaitState("web", "web", "RUNNING", WAIT);
 
-            Run status = plugin(cluster, ns, "status");
+            PluginRun status = plugin(cluster, ns, "status");
             assertThat(status.exit()).isZero();
             assertThat(status.out()).matches("web {30}RUNNING   pod " + pod.getMetadata().getName()
                     + ", uptime 0:00:\\d\\d\\n");
 
-            Run unknown = plugin(cluster, ns, "status", "nosuch");
+            PluginRun unknown = plugin(cluster, ns, "status", "nosuch");
             assertThat(unknown.exit()).isEqualTo(4);
             assertThat(unknown.out()).startsWith("nosuch: ERROR (no such process)\n");
 
-            Run stop = plugin(cluster, ns, "stop", "web");
+            PluginRun stop = plugin(cluster, ns, "stop", "web");
             assertThat(stop.out()).isEqualTo("web: stopped\n");
             assertThat(stop.exit()).isZero();
-            Run stopped = plugin(cluster, ns, "status", "web");
+            PluginRun stopped = plugin(cluster, ns, "status", "web");
             assertThat(stopped.exit()).isEqualTo(3);
             assertThat(stopped.out()).startsWith("web").contains("STOPPED");
 
-            Run again = plugin(cluster, ns, "stop", "web");
+            PluginRun again = plugin(cluster, ns, "stop", "web");
             assertThat(again.out()).isEqualTo("web: ERROR (not running)\n");
 
             // start waits for RUNNING, as supervisorctl does: play the kubelet for the new pod meanwhile
-            CompletableFuture<Run> start = CompletableFuture.supplyAsync(() -> plugin(cluster, ns, "start", "web"));
+            CompletableFuture<PluginRun> start = CompletableFuture.supplyAsync(() -> plugin(cluster, ns, "start", "web"));
             Pod second = watch.awaitPod("web", "web", 2, WAIT);
             kubelet.running(second, Instant.now());
-            Run started = start.get();
+            PluginRun started = start.get();
             assertThat(started.out()).isEqualTo("web: started\n");
             assertThat(started.exit()).isZero();
 
-            Run avail = plugin(cluster, ns, "avail");
+            PluginRun avail = plugin(cluster, ns, "avail");
             assertThat(avail.out()).startsWith("web").contains("in use").contains("auto");
         }
     }
@@ -104,7 +85,7 @@ class KubectlPluginE2ETest {
     }
 
     /** Runs the plugin while the test plays the kubelet for the pods it waits on. */
-    private static CompletableFuture<Run> async(E2eCluster cluster, String ns, String... args) {
+    private static CompletableFuture<PluginRun> async(E2eCluster cluster, String ns, String... args) {
         return CompletableFuture.supplyAsync(() -> plugin(cluster, ns, args));
     }
 
@@ -129,7 +110,7 @@ class KubectlPluginE2ETest {
                 watch.awaitState("pool", "pool_" + i, "RUNNING", WAIT);
             }
 
-            Run stop = plugin(cluster, ns, "stop", "workers:pool_1");
+            PluginRun stop = plugin(cluster, ns, "stop", "workers:pool_1");
             assertThat(stop.out()).isEqualTo("workers:pool_1: stopped\n");
             assertThat(stop.exit()).isZero();
             assertThat(program(cluster, ns, "pool").getSpec().stoppedProcesses).containsExactly("pool_1");
@@ -138,7 +119,7 @@ class KubectlPluginE2ETest {
             assertThat(first.get(0)).matches(p -> live(cluster, p));
             assertThat(first.get(2)).matches(p -> live(cluster, p));
 
-            Run status = plugin(cluster, ns, "status");
+            PluginRun status = plugin(cluster, ns, "status");
             assertThat(status.exit()).isEqualTo(3);
             assertThat(status.out().lines().toList()).satisfiesExactly(
                     l -> assertThat(l).startsWith("workers:pool_0" + " ".repeat(19) + "RUNNING   pod "
@@ -149,45 +130,45 @@ class KubectlPluginE2ETest {
             assertThat(cluster.kubectl("get", "sprog", "pool", "-n", ns, "-o", "jsonpath={.status.description}")
                     .requireSuccess().stdout()).startsWith("2/3 RUNNING; pool_1 STOPPED ");
 
-            Run again = plugin(cluster, ns, "stop", "workers:pool_1");
+            PluginRun again = plugin(cluster, ns, "stop", "workers:pool_1");
             assertThat(again.out()).isEqualTo("workers:pool_1: ERROR (not running)\n");
             assertThat(again.exit()).isZero();
-            Run already = plugin(cluster, ns, "start", "workers:pool_0");
+            PluginRun already = plugin(cluster, ns, "start", "workers:pool_0");
             assertThat(already.out()).isEqualTo("workers:pool_0: ERROR (already started)\n");
             assertThat(already.exit()).isZero();
-            Run unknown = plugin(cluster, ns, "stop", "workers:pool_7", "pool_1");
+            PluginRun unknown = plugin(cluster, ns, "stop", "workers:pool_7", "pool_1");
             assertThat(unknown.out()).isEqualTo("workers:pool_7: ERROR (no such process)\npool_1: ERROR (no such process)\n");
             assertThat(unknown.exit()).isEqualTo(1);
-            Run noGroup = plugin(cluster, ns, "start", "nosuch:*");
+            PluginRun noGroup = plugin(cluster, ns, "start", "nosuch:*");
             assertThat(noGroup.out()).isEqualTo("nosuch: ERROR (no such group)\n");
             assertThat(noGroup.exit()).isEqualTo(2);
 
             // start waits for RUNNING
-            CompletableFuture<Run> start = async(cluster, ns, "start", "workers:pool_1");
+            CompletableFuture<PluginRun> start = async(cluster, ns, "start", "workers:pool_1");
             kubelet.running(watch.awaitPod("pool", "pool_1", 2, WAIT), Instant.now());
             assertThat(start.get().out()).isEqualTo("workers:pool_1: started\n");
             assertThat(start.get().exit()).isZero();
             assertThat(program(cluster, ns, "pool").getSpec().stoppedProcesses).isNull();
 
             // restart is stop, then start, of that process alone
-            CompletableFuture<Run> restart = async(cluster, ns, "restart", "workers:pool_2");
+            CompletableFuture<PluginRun> restart = async(cluster, ns, "restart", "workers:pool_2");
             kubelet.running(watch.awaitPod("pool", "pool_2", 2, WAIT), Instant.now());
             assertThat(restart.get().out()).isEqualTo("workers:pool_2: stopped\nworkers:pool_2: started\n");
             assertThat(restart.get().exit()).isZero();
             assertThat(first.get(0)).matches(p -> live(cluster, p));
 
             // a group: every process it stopped, and the program's state says so
-            Run stopAll = plugin(cluster, ns, "stop", "workers:*");
+            PluginRun stopAll = plugin(cluster, ns, "stop", "workers:*");
             assertThat(stopAll.out()).isEqualTo("workers:pool_0: stopped\nworkers:pool_1: stopped\nworkers:pool_2: stopped\n");
             assertThat(program(cluster, ns, "pool").getSpec().state).isEqualTo(RunState.STOPPED);
             // one process of a stopped program: the others stay held, by name
-            CompletableFuture<Run> one = async(cluster, ns, "start", "workers:pool_1");
+            CompletableFuture<PluginRun> one = async(cluster, ns, "start", "workers:pool_1");
             kubelet.running(watch.awaitPod("pool", "pool_1", 3, WAIT), Instant.now());
             assertThat(one.get().out()).isEqualTo("workers:pool_1: started\n");
             assertThat(program(cluster, ns, "pool").getSpec().state).isEqualTo(RunState.RUNNING);
             assertThat(program(cluster, ns, "pool").getSpec().stoppedProcesses).containsExactly("pool_0", "pool_2");
             // the group's start says only what it started
-            CompletableFuture<Run> rest = async(cluster, ns, "start", "workers:*");
+            CompletableFuture<PluginRun> rest = async(cluster, ns, "start", "workers:*");
             kubelet.running(watch.awaitPod("pool", "pool_0", 2, WAIT), Instant.now());
             kubelet.running(watch.awaitPod("pool", "pool_2", 3, WAIT), Instant.now());
             assertThat(rest.get().out()).isEqualTo("workers:pool_0: started\nworkers:pool_2: started\n");
@@ -212,13 +193,13 @@ class KubectlPluginE2ETest {
             kubelet.exited(pod, t, t, 1);
             watch.awaitState("crash", "crash", "FATAL", WAIT);
 
-            CompletableFuture<Run> failing = async(cluster, ns, "start", "crash");
+            CompletableFuture<PluginRun> failing = async(cluster, ns, "start", "crash");
             Pod second = watch.awaitPod("crash", "crash", 2, WAIT);
             kubelet.exited(second, Instant.now(), Instant.now(), 1);
             assertThat(failing.get().out()).isEqualTo("crash: ERROR (spawn error)\n");
             assertThat(failing.get().exit()).isEqualTo(7);
 
-            CompletableFuture<Run> start = async(cluster, ns, "start", "crash");
+            CompletableFuture<PluginRun> start = async(cluster, ns, "start", "crash");
             kubelet.running(watch.awaitPod("crash", "crash", 3, WAIT), Instant.now());
             assertThat(start.get().out()).isEqualTo("crash: started\n");
             assertThat(start.get().exit()).isZero();

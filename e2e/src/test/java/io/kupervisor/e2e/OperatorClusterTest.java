@@ -6,12 +6,8 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kupervisor.api.v1alpha1.ProcessStatus;
-import io.kupervisor.cli.Main;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -244,23 +240,8 @@ class OperatorClusterTest {
         assertThat(pods.split(" ")).contains(holder);
     }
 
-    record Run(int exit, String out) {
-    }
-
-    private static synchronized Run supervisorctl(RealCluster cluster, String ns, String... args) {
-        List<String> all = new ArrayList<>(List.of("kubectl-supervisorctl", "--kubectl",
-                cluster.kubectlBinary().toString(), "--kubeconfig", cluster.kubeconfig().toString(), "-n", ns,
-                "--timeout", "90"));
-        all.addAll(List.of(args));
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Main.run(all.toArray(String[]::new));
-            return new Run(exit, out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
+    private static PluginRun supervisorctl(RealCluster cluster, String ns, String... args) {
+        return PluginRun.run(cluster.kubectlBinary(), cluster.kubeconfig(), ns, 90, args);
     }
 
     @Test
@@ -272,26 +253,26 @@ class OperatorClusterTest {
             watch.awaitState("web", "web", "RUNNING", WAIT);
             String pod = watch.allPods("web").getFirst().getMetadata().getName();
 
-            Run status = supervisorctl(cluster, ns, "status");
+            PluginRun status = supervisorctl(cluster, ns, "status");
             assertThat(status.exit()).isZero();
             assertThat(status.out()).matches("web {30}RUNNING   pod " + pod + ", uptime 0:\\d\\d:\\d\\d\\n");
 
             try (var log = PodLogStream.follow(cluster, ns, pod)) {
                 log.awaitLine("tick 2", WAIT);
             }
-            Run tail = supervisorctl(cluster, ns, "tail", "web");
+            PluginRun tail = supervisorctl(cluster, ns, "tail", "web");
             assertThat(tail.exit()).isZero();
             assertThat(tail.out()).contains("tick 0\ntick 1\ntick 2\n");
 
-            Run stop = supervisorctl(cluster, ns, "stop", "web");
+            PluginRun stop = supervisorctl(cluster, ns, "stop", "web");
             assertThat(stop.out()).isEqualTo("web: stopped\n");
             assertThat(stop.exit()).isZero();
             watch.await(() -> watch.livePods("web").isEmpty() ? Boolean.TRUE : null, () -> "web's pod gone", WAIT);
-            Run stopped = supervisorctl(cluster, ns, "status", "web");
+            PluginRun stopped = supervisorctl(cluster, ns, "status", "web");
             assertThat(stopped.exit()).isEqualTo(3);
             assertThat(stopped.out()).startsWith("web").contains("STOPPED");
 
-            Run start = supervisorctl(cluster, ns, "start", "web");
+            PluginRun start = supervisorctl(cluster, ns, "start", "web");
             assertThat(start.out()).isEqualTo("web: started\n");
             assertThat(start.exit()).isZero();
             assertThat(watch.allPods("web")).hasSize(2);
@@ -313,7 +294,7 @@ class OperatorClusterTest {
             String pod00 = watch.process("pool", "pool_00").pod;
 
             // supervisorctl's words for one process of a group
-            Run stop = supervisorctl(cluster, ns, "stop", "pool:pool_01");
+            PluginRun stop = supervisorctl(cluster, ns, "stop", "pool:pool_01");
             assertThat(stop.out()).isEqualTo("pool:pool_01: stopped\n");
             assertThat(stop.exit()).isZero();
             watch.await(() -> watch.livePods("pool").size() == 2 ? Boolean.TRUE : null, () -> "pool_01's pod gone", WAIT);
@@ -332,10 +313,10 @@ class OperatorClusterTest {
             assertThat(watch.process("pool", "pool_01").state).isEqualTo("STOPPED");
             assertThat(watch.livePods("pool")).extracting(pod -> pod.getMetadata().getName())
                     .hasSize(2).contains(pod00);
-            Run status = supervisorctl(cluster, ns, "status", "pool:pool_01");
+            PluginRun status = supervisorctl(cluster, ns, "status", "pool:pool_01");
             assertThat(status.out()).startsWith("pool:pool_01").contains("STOPPED");
 
-            Run start = supervisorctl(cluster, ns, "start", "pool:pool_01");
+            PluginRun start = supervisorctl(cluster, ns, "start", "pool:pool_01");
             assertThat(start.out()).isEqualTo("pool:pool_01: started\n");
             assertThat(start.exit()).isZero();
             watch.awaitPod("pool", "pool_01", 2, WAIT);
