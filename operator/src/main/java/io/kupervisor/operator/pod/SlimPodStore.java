@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -66,11 +67,14 @@ public final class SlimPodStore implements ItemStore<Pod> {
     /** The parts of {@code pod} that the reconciler reads (see {@link PodObservation}, {@link ProcessPods}). */
     public static Pod slim(Pod pod) {
         Pod slim = new Pod();
+        slim.setAdditionalProperties(Map.of());
         slim.setApiVersion(pod.getApiVersion());
         slim.setKind(pod.getKind());
         ObjectMeta m = pod.getMetadata();
         if (m != null) {
             ObjectMeta meta = new ObjectMeta();
+            meta.setManagedFields(List.of());
+            meta.setAdditionalProperties(Map.of());
             meta.setName(m.getName());
             meta.setNamespace(m.getNamespace());
             meta.setUid(m.getUid());
@@ -85,17 +89,17 @@ public final class SlimPodStore implements ItemStore<Pod> {
             slim.setMetadata(meta);
         }
         if (pod.getSpec() != null) {
-            PodSpec spec = new PodSpec();
+            PodSpec spec = bareSpec();
             List<Container> containers = new ArrayList<>();
             for (Container c : nonNull(pod.getSpec().getContainers())) {
-                Container named = new Container();
+                Container named = bareContainer();
                 named.setName(c.getName());
                 containers.add(named);
             }
             spec.setContainers(containers);
             List<Container> inits = new ArrayList<>();
             for (Container c : nonNull(pod.getSpec().getInitContainers())) {
-                Container named = new Container();
+                Container named = bareContainer();
                 named.setName(c.getName());
                 named.setRestartPolicy(c.getRestartPolicy());
                 inits.add(named);
@@ -107,12 +111,17 @@ public final class SlimPodStore implements ItemStore<Pod> {
         PodStatus s = pod.getStatus();
         if (s != null) {
             PodStatus status = new PodStatus();
+            status.setEphemeralContainerStatuses(List.of());
+            status.setHostIPs(List.of());
+            status.setPodIPs(List.of());
+            status.setResourceClaimStatuses(List.of());
+            status.setAdditionalProperties(Map.of());
             status.setPhase(s.getPhase());
             status.setReason(s.getReason());
             status.setMessage(s.getMessage());
             List<ContainerStatus> states = new ArrayList<>();
             for (ContainerStatus cs : nonNull(s.getContainerStatuses())) {
-                ContainerStatus state = new ContainerStatus();
+                ContainerStatus state = bareContainerStatus();
                 state.setName(cs.getName());
                 state.setState(cs.getState());
                 states.add(state);
@@ -120,7 +129,7 @@ public final class SlimPodStore implements ItemStore<Pod> {
             status.setContainerStatuses(states);
             List<ContainerStatus> initStates = new ArrayList<>();
             for (ContainerStatus cs : nonNull(s.getInitContainerStatuses())) {
-                ContainerStatus state = new ContainerStatus();
+                ContainerStatus state = bareContainerStatus();
                 state.setName(cs.getName());
                 state.setState(cs.getState());
                 state.setRestartCount(cs.getRestartCount());
@@ -133,6 +142,7 @@ public final class SlimPodStore implements ItemStore<Pod> {
                 if (PodObservation.TELLING_CONDITIONS.contains(c.getType()) && !"True".equals(c.getStatus())
                         || "DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus())) {
                     PodCondition kept = new PodCondition();
+                    kept.setAdditionalProperties(Map.of());
                     kept.setType(c.getType());
                     kept.setStatus(c.getStatus());
                     kept.setReason(c.getReason());
@@ -144,6 +154,51 @@ public final class SlimPodStore implements ItemStore<Pod> {
             slim.setStatus(status);
         }
         return slim;
+    }
+
+    // fabric8's model objects start with a new empty list or map in every collection field (57 of
+    // them in a slim pod, about 1.7 KB): with 10,000 pods that was 17 MB of the operator's heap. The
+    // fields nothing reads share the immutable empties instead; nothing writes to a cached pod.
+
+    private static PodSpec bareSpec() {
+        PodSpec spec = new PodSpec();
+        spec.setEphemeralContainers(List.of());
+        spec.setHostAliases(List.of());
+        spec.setImagePullSecrets(List.of());
+        spec.setNodeSelector(Map.of());
+        spec.setOverhead(Map.of());
+        spec.setReadinessGates(List.of());
+        spec.setResourceClaims(List.of());
+        spec.setSchedulingGates(List.of());
+        spec.setTolerations(List.of());
+        spec.setTopologySpreadConstraints(List.of());
+        spec.setVolumes(List.of());
+        spec.setAdditionalProperties(Map.of());
+        return spec;
+    }
+
+    private static Container bareContainer() {
+        Container c = new Container();
+        c.setArgs(List.of());
+        c.setCommand(List.of());
+        c.setEnv(List.of());
+        c.setEnvFrom(List.of());
+        c.setPorts(List.of());
+        c.setResizePolicy(List.of());
+        c.setRestartPolicyRules(List.of());
+        c.setVolumeDevices(List.of());
+        c.setVolumeMounts(List.of());
+        c.setAdditionalProperties(Map.of());
+        return c;
+    }
+
+    private static ContainerStatus bareContainerStatus() {
+        ContainerStatus s = new ContainerStatus();
+        s.setAllocatedResources(Map.of());
+        s.setAllocatedResourcesStatus(List.of());
+        s.setVolumeMounts(List.of());
+        s.setAdditionalProperties(Map.of());
+        return s;
     }
 
     private static <T> List<T> nonNull(List<T> list) {

@@ -81,6 +81,24 @@ class SlimPodStoreTest {
         assertThat(json.asJson(slim).length()).isLessThan(json.asJson(full).length());
     }
 
+    /** 10,000 pods each with 57 empty lists and maps of its own were 17 MB of the operator's heap. */
+    @Test
+    void theFieldsNothingReadsShareOneEmptyCollection() throws Exception {
+        Pod a = SlimPodStore.slim(clusterPod("running"));
+        Pod b = SlimPodStore.slim(clusterPod("exited"));
+        assertThat(a.getSpec().getVolumes()).isSameAs(b.getSpec().getVolumes()).isEmpty();
+        assertThat(a.getSpec().getContainers().getFirst().getEnv())
+                .isSameAs(b.getSpec().getContainers().getFirst().getEnv()).isEmpty();
+        assertThat(a.getSpec().getInitContainers().getFirst().getVolumeMounts())
+                .isSameAs(a.getSpec().getContainers().getFirst().getVolumeMounts());
+        assertThat(a.getStatus().getPodIPs()).isSameAs(b.getStatus().getPodIPs()).isEmpty();
+        assertThat(a.getStatus().getContainerStatuses().getFirst().getAllocatedResources())
+                .isSameAs(b.getStatus().getContainerStatuses().getFirst().getAllocatedResources()).isEmpty();
+        assertThat(a.getMetadata().getAdditionalProperties()).isSameAs(b.getAdditionalProperties()).isEmpty();
+        // and a slim pod still serializes (a log line or a debugger may print one)
+        assertThat(new KubernetesSerialization().asJson(a)).contains(a.getMetadata().getName());
+    }
+
     @Test
     void theStoreKeepsSlimPodsUnderTheInformersKey() throws Exception {
         SlimPodStore store = new SlimPodStore();
