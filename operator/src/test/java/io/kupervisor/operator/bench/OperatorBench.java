@@ -43,6 +43,9 @@ import java.util.function.IntConsumer;
  */
 public final class OperatorBench {
     private static final String NS = "bench";
+    private static final List<java.util.logging.Logger> QUIET = List.of(
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver"),
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer"));
 
     public static void main(String[] args) {
         // exit instead of returning: the mock server and clients leave threads behind, and
@@ -66,10 +69,13 @@ public final class OperatorBench {
         Path out = Path.of(System.getProperty("bench.out", "target/bench-operator.md"));
 
         // the mock server logs every request: that would be the harness's cost, not the operator's
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer").setLevel(java.util.logging.Level.WARNING);
+        // (held in a field: java.util.logging keeps loggers weakly, and a collected one forgets its level)
+        QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
+        // -Dbench.index=false: fabric8's own dispatcher, which scans its store on every write
+        KubernetesCrudDispatcher dispatcher = Boolean.parseBoolean(System.getProperty("bench.index", "true"))
+                ? new IndexedCrudDispatcher() : new KubernetesCrudDispatcher();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         KubernetesClient client = server.createClient();
         int mgmt = freePort();
@@ -146,7 +152,7 @@ public final class OperatorBench {
                 if (allStatus < 0 && countState(programInformer, "STARTING") + countState(programInformer, "RUNNING") >= n) {
                     allStatus = seconds(t0);
                 }
-                Thread.sleep(10);
+                Thread.sleep(50);
                 if (seconds(t0) > Long.getLong("bench.timeoutSeconds", 1800)) {
                     throw new IllegalStateException("not done after " + seconds(t0) + " s; see " + log);
                 }
@@ -163,7 +169,7 @@ public final class OperatorBench {
                 client.pods().inNamespace(NS).resource(p).updateStatus();
             });
             while (countState(programInformer, "RUNNING") < n) {
-                Thread.sleep(10);
+                Thread.sleep(50);
                 if (seconds(t1) > Long.getLong("bench.timeoutSeconds", 1800)) {
                     throw new IllegalStateException("not RUNNING after " + seconds(t1) + " s; see " + log);
                 }
