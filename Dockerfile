@@ -26,6 +26,7 @@ RUN tools/package/dist.sh /opt/kupervisor
 # kupervisor-tail, the log sidecar of in-pod mode (tail/); no JVM in either ----
 FROM debian:12-slim AS init
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
+COPY tools/cc-static.sh /src/tools/cc-static.sh
 COPY init/ /src/init/
 RUN /src/init/build.sh /out/kupervisor-init
 COPY tail/ /src/tail/

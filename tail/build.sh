@@ -4,9 +4,4 @@
 # (default tail/target/kupervisor-tail). Needs a C compiler and a static libc (Debian: gcc, libc6-dev).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-out=${1:-$here/target/kupervisor-tail}
-mkdir -p "$(dirname "$out")"
-${CC:-cc} -static -Os -Wall -Wextra -Werror -o "$out.tmp" "$here/kupervisor-tail.c"
-strip "$out.tmp" 2>/dev/null || true
-mv "$out.tmp" "$out"
-echo "$out"
+exec "$here/../tools/cc-static.sh" "$here/kupervisor-tail.c" "${1:-$here/target/kupervisor-tail}"
