@@ -22,21 +22,29 @@ for j in "$jar" "$migrate_jar"; do
     [[ -f "$j" ]] || { echo "dist.sh: $j is missing; run ./mvnw -DskipTests package first" >&2; exit 1; }
 done
 
-# the modules the pod's jar uses (jdeps), and jdk.unsupported, which it reaches by reflection
+# the modules the pod's jar uses (jdeps: java.base alone, since the XML-RPC codec reads XML with
+# its own reader instead of java.xml's StAX), and jdk.unsupported, which it reaches by reflection
 # (sun.misc.Signal); migrate's libraries run on the same modules (Jackson and SnakeYAML use
-# java.sql and java.beans only when they are there)
+# java.sql, java.beans and java.xml only when they are there)
 modules="$("$JAVA_HOME/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps "$jar"),jdk.unsupported"
 
 rm -rf "$out"
 mkdir -p "$out/bin" "$out/lib" "$out/migrate"
+# files no command runs: jrt-fs.jar (for tools of another JDK that read this image), classlist
+# (the JDK's default CDS archive's class list: the AOT cache below is made from its training run),
+# jexec (runs a jar through binfmt_misc), keytool
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
-    --compress=zip-6 --output "$out/runtime"
-# the JVM's own symbol table (5 MB of libjvm.so): only a crash report's native frames name fewer
-# functions without it
+    --compress=zip-9 \
+    --exclude-files='/java.base/lib/jrt-fs.jar,/java.base/lib/classlist,/java.base/lib/jexec,/java.base/bin/keytool' \
+    --output "$out/runtime"
+# the native symbol tables (5 MB of libjvm.so, 0.15 MB in the rest; what dlsym and JNI look up is
+# in the dynamic symbol table, which stays): only a crash report's native frames name fewer
+# functions without them. libsyslookup.so, through which FFM finds libc's functions, is left as it is
 if command -v strip >/dev/null; then
-    strip --strip-unneeded "$out/runtime/lib/server/libjvm.so"
+    strip --strip-unneeded "$out/runtime/lib/server/libjvm.so" "$out/runtime/bin/java" "$out/runtime/lib/jspawnhelper"
+    find "$out/runtime/lib" -name '*.so' ! -name libsyslookup.so ! -name libjvm.so -exec strip --strip-unneeded {} +
 else
-    echo "dist.sh: no strip (binutils): libjvm.so keeps its symbol table, 5 MB more" >&2
+    echo "dist.sh: no strip (binutils): the native libraries keep their symbol tables, 5 MB more" >&2
 fi
 cp "$jar" "$out/lib/kupervisor.jar"
 cp "$migrate_jar" "$out/migrate/kupervisor-migrate.jar"

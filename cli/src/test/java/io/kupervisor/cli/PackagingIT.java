@@ -52,7 +52,7 @@ class PackagingIT {
         // init/build.sh (kupervisor-init) is run by the operator's KupervisorInitTest and
         // tail/build.sh (kupervisor-tail) by KupervisorTailTest, with the C compiler and static
         // libc that the apt-get step installs in the image (Debian's gcc, libc6-dev)
-        // (binutils: dist.sh strips libjvm.so's symbol table with it)
+        // (binutils: dist.sh strips the native libraries' symbol tables with it)
         assertThat(runs).containsExactly(
                 "apt-get update && apt-get install -y --no-install-recommends binutils && rm -rf /var/lib/apt/lists/*",
                 "./mvnw -B -q -Dmaven.test.skip=true -Dmaven.main.skip=true -Dquarkus.build.skip=true package", "./mvnw -B -Dmaven.test.skip=true package",
@@ -70,10 +70,17 @@ class PackagingIT {
         assertThat(dist.resolve("runtime/jmods")).doesNotExist();
         // the daemon's AOT cache, from the training run
         assertThat(dist.resolve("lib/kupervisor.aot")).isNotEmptyFile();
-        // only the modules the pod's jar uses: not java.desktop and java.sql, which migrate's
-        // libraries (Jackson, SnakeYAML) use only when they are there
+        // only the modules the pod's jar uses: not java.xml (the XML-RPC codec has its own reader),
+        // nor java.desktop and java.sql, which migrate's libraries (Jackson, SnakeYAML) use only when
+        // they are there; and none of the files no command runs
         Run modules = run(dir, List.of(dist.resolve("runtime/bin/java").toString(), "--list-modules"), 60);
-        assertThat(modules.out()).contains("java.base@", "java.xml@").doesNotContain("java.desktop", "java.sql");
+        assertThat(modules.out()).contains("java.base@", "jdk.unsupported@")
+                .doesNotContain("java.xml", "java.desktop", "java.sql");
+        for (String unused : List.of("lib/jrt-fs.jar", "lib/classlist", "lib/jexec", "bin/keytool")) {
+            assertThat(dist.resolve("runtime").resolve(unused)).doesNotExist();
+        }
+        assertThat(dist.resolve("runtime/lib/jspawnhelper")).isExecutable();
+        assertThat(dist.resolve("runtime/lib/libsyslookup.so")).isNotEmptyFile();
         // and migrate runs on them, in the image, as the checkout's does (examples/generate.sh)
         for (String example : List.of("timeit", "nginx-php-fpm")) {
             List<String> command = new ArrayList<>();
@@ -130,6 +137,12 @@ class PackagingIT {
                 startsecs=0
                 autorestart=false
                 stdout_logfile=%1$s/hello.log
+                [unix_http_server]
+                file=%1$s/supervisor.sock
+                [rpcinterface:supervisor]
+                supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+                [supervisorctl]
+                serverurl=unix://%1$s/supervisor.sock
                 [kupervisor]
                 exit_on_fatal=false
                 """.formatted(dir));
@@ -142,6 +155,10 @@ class PackagingIT {
                 Thread.sleep(100);
             }
             assertThat(Files.readString(dir.resolve("hello.log"))).isEqualTo("hello from the runtime\n");
+            // ctl and the daemon speak XML-RPC on a runtime without java.xml
+            Run status = run(dir, List.of(shared.resolve("bin/kupervisor").toString(), "ctl", "-c", conf.toString(),
+                    "status", "hello"), 60);
+            assertThat(status.out()).as(status.out()).matches("(?s)hello +(RUNNING|EXITED) .*");
         } finally {
             daemon.destroy();
             assertThat(daemon.waitFor(20, TimeUnit.SECONDS)).isTrue();

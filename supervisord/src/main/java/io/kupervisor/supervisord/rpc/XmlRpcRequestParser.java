@@ -2,11 +2,6 @@ package io.kupervisor.supervisord.rpc;
 
 import io.kupervisor.core.config.dialect.PyInt;
 
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -25,7 +20,8 @@ import java.util.Map;
  * {@code <methodName>} and {@code <params>} it finds wherever they are.
  *
  * <p>Hardened where supervisord is not: no DTDs and no entities beyond XML's own five (a document
- * with a DOCTYPE is refused), a bound on nesting depth and on the number of elements.
+ * with a DOCTYPE is refused), a bound on nesting depth and on the number of elements. The XML is
+ * read by {@link XmlReader} (the pod's runtime has no java.xml).
  */
 public final class XmlRpcRequestParser {
     /** Deeper documents are refused (supervisord has no bound; no real call nests beyond 5). */
@@ -33,7 +29,6 @@ public final class XmlRpcRequestParser {
     /** More elements are refused (a 2 MiB body holds about 100,000 values). */
     public static final int MAX_ELEMENTS = 500_000;
 
-    private static final XMLInputFactory FACTORY = factory();
     private static final DateTimeFormatter ISO8601 = DateTimeFormatter.ofPattern("yyyyMMdd'T'HH:mm:ss");
 
     /** The call: method null when the document has none; params null when it has no {@code <params>}. */
@@ -48,19 +43,6 @@ public final class XmlRpcRequestParser {
     }
 
     private XmlRpcRequestParser() {
-    }
-
-    static XMLInputFactory factory() {
-        XMLInputFactory f = XMLInputFactory.newFactory();
-        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, false);
-        f.setProperty(XMLInputFactory.IS_COALESCING, true);
-        f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, true);
-        f.setXMLResolver((publicId, systemId, base, ns) -> {
-            throw new XMLStreamException("external entities are not read");
-        });
-        return f;
     }
 
     /** One element on the way down; {@code text} becomes the unmarshalled value on the way up. */
@@ -101,24 +83,18 @@ public final class XmlRpcRequestParser {
         List<Object> params = null;
         List<Node> stack = new ArrayList<>();
         int elements = 0;
-        XMLStreamReader r = null;
+        XmlReader r = new XmlReader(body, false);
         try {
-            r = FACTORY.createXMLStreamReader(new StringReader(body));
-            while (r.hasNext()) {
-                int ev = r.next();
+            for (int ev = r.next(); ev != XmlReader.END_DOCUMENT; ev = r.next()) {
                 switch (ev) {
-                    case XMLStreamConstants.DTD ->
-                            throw new Malformed("a document type declaration is not accepted");
-                    case XMLStreamConstants.ENTITY_REFERENCE ->
-                            throw new Malformed("undeclared entity " + r.getLocalName());
-                    case XMLStreamConstants.START_ELEMENT -> {
+                    case XmlReader.START -> {
                         if (++elements > MAX_ELEMENTS) {
                             throw new Malformed("more than " + MAX_ELEMENTS + " elements");
                         }
                         if (stack.size() >= MAX_DEPTH) {
                             throw new Malformed("nested deeper than " + MAX_DEPTH + " elements");
                         }
-                        Node n = new Node(r.getLocalName());
+                        Node n = new Node(r.name());
                         if (!stack.isEmpty()) {
                             Node parent = stack.getLast();
                             if (parent.children == null) {
@@ -128,19 +104,17 @@ public final class XmlRpcRequestParser {
                         }
                         stack.add(n);
                     }
-                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
-                        if (!stack.isEmpty()) {
-                            Node n = stack.getLast();
-                            // ElementTree's text is what comes before the first child; the rest is tails
-                            if (n.children == null) {
-                                if (n.chars == null) {
-                                    n.chars = new StringBuilder();
-                                }
-                                n.chars.append(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
+                    case XmlReader.TEXT -> {
+                        Node n = stack.getLast();
+                        // ElementTree's text is what comes before the first child; the rest is tails
+                        if (n.children == null) {
+                            if (n.chars == null) {
+                                n.chars = new StringBuilder();
                             }
+                            r.appendText(n.chars);
                         }
                     }
-                    case XMLStreamConstants.END_ELEMENT -> {
+                    case XmlReader.END -> {
                         Node n = stack.removeLast();
                         n.text = n.chars == null ? null : n.chars.toString();
                         n.chars = null;
@@ -156,22 +130,13 @@ public final class XmlRpcRequestParser {
                             default -> unmarshal(n);
                         }
                     }
-                    default -> {
-                    }
+                    default -> throw new IllegalStateException("XML event " + ev);
                 }
             }
-        } catch (XMLStreamException e) {
+        } catch (XmlReader.NotWellFormed e) {
             throw new Malformed(e.getMessage());
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new Malformed(e.getMessage());
-        } finally {
-            if (r != null) {
-                try {
-                    r.close();
-                } catch (XMLStreamException ignored) {
-                    // nothing held
-                }
-            }
         }
         return new Call(method, params);
     }

@@ -1,10 +1,5 @@
 package io.kupervisor.supervisord.rpc;
 
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,13 +13,15 @@ import java.util.Map;
  * Reads a {@code methodResponse} as Python's {@code xmlrpc.client} does, for {@code kupervisor ctl}.
  * One difference on purpose: control characters that XML 1.0 forbids (supervisord copies program
  * output into {@code <string>} as it is, ANSI colour codes included, and Python's client then
- * fails to parse the answer) are accepted and given back as they were sent.
+ * fails to parse the answer) are accepted and given back as they were sent. The XML is read by
+ * {@link XmlReader} (the pod's runtime has no java.xml).
  */
 public final class XmlRpcResponseParser {
-    private static final XMLInputFactory FACTORY = XmlRpcRequestParser.factory();
     private static final DateTimeFormatter ISO8601 = DateTimeFormatter.ofPattern("yyyyMMdd'T'HH:mm:ss");
-    private static final int SHIFT = 0xF0000;
     private static final int MAX_DEPTH = 256;
+    /** The types whose text is read with blanks around it stripped. */
+    private static final java.util.Set<String> STRIPPED = java.util.Set.of("int", "i4", "i8", "boolean", "double",
+            "dateTime.iso8601");
 
     private XmlRpcResponseParser() {
     }
@@ -54,7 +51,7 @@ public final class XmlRpcResponseParser {
      */
     public static Object parse(byte[] body) throws BadResponse {
         String text = new String(body, StandardCharsets.UTF_8);
-        Node root = tree(protect(text));
+        Node root = tree(text);
         if (!root.tag.equals("methodResponse")) {
             throw new BadResponse("not a methodResponse: <" + root.tag + ">");
         }
@@ -86,10 +83,14 @@ public final class XmlRpcResponseParser {
             throw new BadResponse("value nested too deeply");
         }
         if (v.children.isEmpty()) {
-            return unprotect(v.text.toString());
+            return v.text.toString();
         }
         Node t = v.children.getFirst();
         String s = t.text.toString();
+        if (STRIPPED.contains(t.tag) && hasControlChar(s)) {
+            // only text may carry them; strip() would take some (FS to US) for blanks
+            throw new BadResponse("bad <" + t.tag + "> value: a control character");
+        }
         try {
             return switch (t.tag) {
                 case "int", "i4", "i8" -> {
@@ -101,7 +102,7 @@ public final class XmlRpcResponseParser {
                     case "0" -> false;
                     default -> throw new BadResponse("bad boolean value");
                 };
-                case "string" -> unprotect(s);
+                case "string" -> s;
                 case "double" -> XmlRpcRequestParser.pyFloat(s);
                 case "nil" -> null;
                 case "base64" -> Base64.getMimeDecoder().decode(s.strip());
@@ -120,7 +121,7 @@ public final class XmlRpcResponseParser {
                     Map<String, Object> map = new LinkedHashMap<>();
                     for (Node m : t.children) {
                         if (m.tag.equals("member")) {
-                            map.put(unprotect(only(m, "name").text.toString()), value(only(m, "value"), depth + 1));
+                            map.put(only(m, "name").text.toString(), value(only(m, "value"), depth + 1));
                         }
                     }
                     yield map;
@@ -135,17 +136,15 @@ public final class XmlRpcResponseParser {
     private static Node tree(String xml) throws BadResponse {
         List<Node> stack = new ArrayList<>();
         Node root = null;
-        XMLStreamReader r = null;
+        XmlReader r = new XmlReader(xml, true);
         try {
-            r = FACTORY.createXMLStreamReader(new StringReader(xml));
-            while (r.hasNext()) {
-                switch (r.next()) {
-                    case XMLStreamConstants.DTD -> throw new BadResponse("a document type declaration");
-                    case XMLStreamConstants.START_ELEMENT -> {
+            for (int ev = r.next(); ev != XmlReader.END_DOCUMENT; ev = r.next()) {
+                switch (ev) {
+                    case XmlReader.START -> {
                         if (stack.size() > MAX_DEPTH * 3) {
                             throw new BadResponse("nested too deeply");
                         }
-                        Node n = new Node(r.getLocalName());
+                        Node n = new Node(r.name());
                         if (stack.isEmpty()) {
                             root = n;
                         } else {
@@ -153,63 +152,24 @@ public final class XmlRpcResponseParser {
                         }
                         stack.add(n);
                     }
-                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
-                        if (!stack.isEmpty()) {
-                            stack.getLast().text.append(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
-                        }
-                    }
-                    case XMLStreamConstants.END_ELEMENT -> stack.removeLast();
-                    default -> {
-                    }
+                    case XmlReader.TEXT -> r.appendText(stack.getLast().text);
+                    case XmlReader.END -> stack.removeLast();
+                    default -> throw new IllegalStateException("XML event " + ev);
                 }
             }
-        } catch (XMLStreamException e) {
+        } catch (XmlReader.NotWellFormed e) {
             throw new BadResponse(e.getMessage());
-        } finally {
-            if (r != null) {
-                try {
-                    r.close();
-                } catch (XMLStreamException ignored) {
-                    // nothing held
-                }
-            }
-        }
-        if (root == null) {
-            throw new BadResponse("empty document");
         }
         return root;
     }
 
-    /** Moves the characters XML 1.0 forbids out of the way (into a private-use plane). */
-    static String protect(String s) {
-        StringBuilder sb = null;
+    private static boolean hasControlChar(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean bad = c < 0x20 && c != '\t' && c != '\n' && c != '\r';
-            if (bad) {
-                if (sb == null) {
-                    sb = new StringBuilder(s.length() + 16).append(s, 0, i);
-                }
-                sb.appendCodePoint(SHIFT + c);
-            } else if (sb != null) {
-                sb.append(c);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                return true;
             }
         }
-        return sb == null ? s : sb.toString();
-    }
-
-    static String unprotect(String s) {
-        if (s.indexOf('\uDB80') < 0) {
-            return s;
-        }
-        StringBuilder sb = new StringBuilder(s.length());
-        s.codePoints().forEach(cp -> {
-            if (cp >= SHIFT && cp - SHIFT < 0x20) {
-                sb.append((char) (cp - SHIFT));
-            } else {
-                sb.appendCodePoint(cp);
-            }
-        });
-        return sb.toString();
+        return false;
     }
 }

@@ -97,6 +97,48 @@ class XmlRpcCodecTest {
     }
 
     @Test
+    void whatIsNotXmlIsRefusedSayingWhatAndWhereAsExpatWouldSay() {
+        // Python (xmlrpc.client.loads): ExpatError: mismatched tag: line 2, column 17; and 1, 26 below
+        assertThatThrownBy(() -> parse("<methodCall>\n<methodName>a.b</method></methodCall>"))
+                .isInstanceOf(XmlRpcRequestParser.Malformed.class)
+                .hasMessage("mismatched tag (<methodName> is open): line 2, column 17");
+        assertThatThrownBy(() -> parse("<!DOCTYPE m><methodCall/>"))
+                .isInstanceOf(XmlRpcRequestParser.Malformed.class)
+                .hasMessage("a document type declaration is not accepted: line 1, column 0");
+        assertThatThrownBy(() -> XmlRpcResponseParser.parse("<methodResponse><params></methodResponse>"
+                .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(XmlRpcResponseParser.BadResponse.class)
+                .hasMessage("mismatched tag (<params> is open): line 1, column 26");
+        assertThatThrownBy(() -> XmlRpcResponseParser.parse("<!DOCTYPE m><methodResponse/>".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(XmlRpcResponseParser.BadResponse.class)
+                .hasMessageStartingWith("a document type declaration is not accepted");
+    }
+
+    @Test
+    void anAnswersControlCharactersAreTextOnly() throws Exception {
+        String answer = "<methodResponse><params><param><value><struct><member><name>k\u0001</name><value>"
+                + "<array><data>\u0002<value>v\u0003</value></data></array></value></member></struct></value>"
+                + "</param></params></methodResponse>";
+        assertThat(XmlRpcResponseParser.parse(answer.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(Map.of("k\u0001", List.of("v\u0003")));
+        // a number is not read past one (Java's strip() would take FS as blank)
+        String number = "<methodResponse><params><param><value><int>\u001c5</int></value></param></params></methodResponse>";
+        assertThatThrownBy(() -> XmlRpcResponseParser.parse(number.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(XmlRpcResponseParser.BadResponse.class)
+                .hasMessage("bad <int> value: a control character");
+    }
+
+    @Test
+    void aLongEscapedTextIsReadWhole() throws Exception {
+        // a log read of HTML: StAX (JDK 25) refused more than 100,000 characters from references
+        // (jdk.xml.maxGeneralEntitySizeLimit); Python's client reads it, and so does kupervisor
+        String html = "<p>&</p>".repeat(40_000);
+        assertThat(XmlRpcResponseParser.parse(XmlRpcWriter.response(html))).isEqualTo(html);
+        assertThat(XmlRpcRequestParser.parse(XmlRpcWriter.call("supervisor.x", List.of(html))).params())
+                .containsExactly(html);
+    }
+
+    @Test
     void depthAndSizeAreBounded() {
         String deep = "<a>".repeat(XmlRpcRequestParser.MAX_DEPTH + 1) + "</a>".repeat(XmlRpcRequestParser.MAX_DEPTH + 1);
         assertThatThrownBy(() -> parse(deep)).isInstanceOf(XmlRpcRequestParser.Malformed.class);
