@@ -463,17 +463,24 @@ static void step(void) {
 static void start(void) {
     look(&look1);
     if (position_path && load_position()) {
-        int k = missing(cur_key) ? -1 : index_of(&look1, cur_key);
-        if (k >= 0) {
-            char name[PATH_MAX + 16];
-            name_of(k, name, sizeof name);
-            fkey key;
-            int fd = open_file(name, &key);
-            if (fd >= 0 && same(key, cur_key)) {
-                switch_to(fd, key, pos);
-                return;
+        /* the file moves to the next backup names while the daemon rotates between the look and
+           the open: follow it upwards, then look again; it is gone only when a look lists it not */
+        for (int tries = 0; !missing(cur_key) && tries <= RETRIES; tries++) {
+            if (tries > 0) look(&look1);
+            int k = index_of(&look1, cur_key);
+            if (k < 0) break;
+            for (int j = k; j <= MAX_BACKUPS && j <= k + RETRIES; j++) {
+                char name[PATH_MAX + 16];
+                name_of(j, name, sizeof name);
+                fkey key;
+                int fd = open_file(name, &key);
+                if (fd < 0) break;
+                if (same(key, cur_key)) {
+                    switch_to(fd, key, pos);
+                    return;
+                }
+                close(fd);
             }
-            if (fd >= 0) close(fd);
         }
         /* none yet, or gone (cleared, rotated past the last backup): the oldest file not read */
         cur_key = NO_FILE;

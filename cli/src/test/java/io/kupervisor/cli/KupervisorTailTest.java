@@ -50,6 +50,7 @@ class KupervisorTailTest {
     @AfterEach
     void stopAll() throws InterruptedException {
         for (Process p : processes) {
+            p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly); // a sidecar under strace
             p.destroyForcibly();
             p.waitFor(20, TimeUnit.SECONDS);
         }
@@ -214,6 +215,66 @@ class KupervisorTailTest {
             }
         }
         assertThat(end).as("the last sidecar's end").isEqualTo(all.length);
+    }
+
+    /**
+     * A sidecar that starts while the daemon rotates its log: the file the last one stopped in
+     * moves to the next backup names between the new one's look at the names and its open (a
+     * loaded node deschedules it there). It follows the file instead of taking it as gone, which
+     * skipped the rest of it. strace holds the open of that file for 50 ms (the second openat:
+     * the first is the position file's) while the log rotates every few lines.
+     */
+    @Test
+    void aSidecarStartedWhileTheLogRotatesLosesNothing() throws Exception {
+        Path log = dir.resolve("busy.log");
+        Path position = dir.resolve("busy.position");
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        List<Path> outputs = new ArrayList<>();
+        // 512-byte files and no backup deleted: a rotation every few lines, a byte missing is the sidecar's loss
+        try (RotatingFileLog w = RotatingFileLog.open(log, 512, 1000, false)) {
+            // the first sidecar starts before any rotation (a new one starts at the file's first byte)
+            Path first = dir.resolve("busy-first");
+            outputs.add(first);
+            Process p0 = start(first, dir.resolve("busy-first-err"), tail, "--position", position, log);
+            int next = write(w, written, 0, 1);
+            await().atMost(WAIT).until(() -> size(first) == written.size());
+            p0.destroyForcibly();
+            p0.waitFor(20, TimeUnit.SECONDS);
+            for (int round = 0; round < 6; round++) {
+                java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+                int from = next;
+                java.util.concurrent.CompletableFuture<Integer> writer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    int n = from;
+                    try {
+                        while (writing.get()) {
+                            n = write(w, written, n, 3);
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return n;
+                });
+                Path out = dir.resolve("busy-" + round);
+                outputs.add(out);
+                Process p = start(out, dir.resolve("busy-err-" + round), "strace", "-f", "-o", "/dev/null",
+                        "-e", "trace=openat", "-e", "inject=openat:delay_enter=50000:when=2", tail, "--position", position, log);
+                // it has passed the held open and written what it read
+                await().atMost(WAIT).until(() -> size(out) > 0);
+                writing.set(false);
+                next = writer.get(60, TimeUnit.SECONDS);
+                int total = written.size();
+                await().atMost(WAIT).until(() -> endsWith(out, written.toByteArray(), total));
+                // caught up and idle, so its position is recorded exactly: a SIGKILL repeats nothing
+                p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (Path out : outputs) {
+            all.write(Files.readAllBytes(out));
+        }
+        assertSameBytes(all.toByteArray(), written.toByteArray(), "7 sidecars, one after the other");
     }
 
     private static boolean endsWith(Path out, byte[] written, int total) throws IOException {
