@@ -222,7 +222,8 @@ class KupervisorTailTest {
      * moves to the next backup names between the new one's look at the names and its open (a
      * loaded node deschedules it there). It follows the file instead of taking it as gone, which
      * skipped the rest of it. strace holds the open of that file for 50 ms (the second openat:
-     * the first is the position file's) while the log rotates every few lines.
+     * the first is the position file's) while the log rotates every few lines. (env gives strace
+     * default signal actions: under signals ignored by whoever started the tests it stalls.)
      */
     @Test
     void aSidecarStartedWhileTheLogRotatesLosesNothing() throws Exception {
@@ -256,7 +257,7 @@ class KupervisorTailTest {
                 });
                 Path out = dir.resolve("busy-" + round);
                 outputs.add(out);
-                Process p = start(out, dir.resolve("busy-err-" + round), "strace", "-f", "-o", "/dev/null",
+                Process p = start(out, dir.resolve("busy-err-" + round), "env", "--default-signal", "strace", "-f", "-o", "/dev/null",
                         "-e", "trace=openat", "-e", "inject=openat:delay_enter=50000:when=2", tail, "--position", position, log);
                 // it has passed the held open and written what it read
                 await().atMost(WAIT).until(() -> size(out) > 0);

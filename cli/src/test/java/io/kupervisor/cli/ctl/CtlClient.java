@@ -40,7 +40,9 @@ interface CtlClient {
         @Override
         public Result run(Path config, Map<String, String> env, List<String> args, String stdin,
                           Duration interruptAfter) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(ChildDaemon.SUPERVISORCTL.toString()));
+            // SIGINT as a terminal gives it (Python keeps an INT ignored by whoever started the tests: Ctrl-C
+            // would never end tail -f)
+            List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT", ChildDaemon.SUPERVISORCTL.toString()));
             if (config != null && !args.contains("-c")) {
                 cmd.addAll(List.of("-c", config.toString()));
             }
