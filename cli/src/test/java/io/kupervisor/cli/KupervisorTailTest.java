@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -231,8 +234,9 @@ class KupervisorTailTest {
         Path position = dir.resolve("busy.position");
         ByteArrayOutputStream written = new ByteArrayOutputStream();
         List<Path> outputs = new ArrayList<>();
-        // 512-byte files and no backup deleted: a rotation every few lines, a byte missing is the sidecar's loss
-        try (RotatingFileLog w = RotatingFileLog.open(log, 512, 1000, false)) {
+        // 512-byte files and no backup deleted (at most 400 x 3 lines, 140 rotations, a round): a
+        // rotation every few lines, a byte missing is the sidecar's loss
+        try (RotatingFileLog w = RotatingFileLog.open(log, 512, 3000, false)) {
             // the first sidecar starts before any rotation (a new one starts at the file's first byte)
             Path first = dir.resolve("busy-first");
             outputs.add(first);
@@ -242,16 +246,16 @@ class KupervisorTailTest {
             p0.destroyForcibly();
             p0.waitFor(20, TimeUnit.SECONDS);
             for (int round = 0; round < 6; round++) {
-                java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+                AtomicBoolean writing = new AtomicBoolean(true);
                 int from = next;
-                java.util.concurrent.CompletableFuture<Integer> writer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                CompletableFuture<Integer> writer = CompletableFuture.supplyAsync(() -> {
                     int n = from;
                     try {
-                        while (writing.get()) {
+                        for (int batch = 0; batch < 400 && writing.get(); batch++) {
                             n = write(w, written, n, 3);
                         }
                     } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        throw new UncheckedIOException(e);
                     }
                     return n;
                 });
@@ -259,8 +263,8 @@ class KupervisorTailTest {
                 outputs.add(out);
                 Process p = start(out, dir.resolve("busy-err-" + round), "env", "--default-signal", "strace", "-f", "-o", "/dev/null",
                         "-e", "trace=openat", "-e", "inject=openat:delay_enter=50000:when=2", tail, "--position", position, log);
-                // it has passed the held open and written what it read
-                await().atMost(WAIT).until(() -> size(out) > 0);
+                // it has passed the held open and written what it read (or the writer has done its round)
+                await().atMost(WAIT).until(() -> size(out) > 0 || writer.isDone());
                 writing.set(false);
                 next = writer.get(60, TimeUnit.SECONDS);
                 int total = written.size();
