@@ -5,8 +5,9 @@
 
 # ---- build: the jars and the self-contained runtime (jlink JRE + jar + launcher) ----
 FROM eclipse-temurin:25-jdk AS build
-# binutils: dist.sh strips libjvm.so's symbol table (5 MB of what every pod copies)
-RUN apt-get update && apt-get install -y --no-install-recommends binutils && rm -rf /var/lib/apt/lists/*
+# binutils: dist.sh strips libjvm.so's symbol table (5 MB of what every pod copies); gcc and
+# libc6-dev: the supervisord module compiles the daemon's JNI library (its POSIX calls)
+RUN apt-get update && apt-get install -y --no-install-recommends binutils gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Maven, the plugins and the dependencies first, in layers that only a change of a POM rebuilds:
 # the package phase on the POMs alone (nothing to compile, the Quarkus build skipped)

@@ -10,8 +10,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * What a sleeping JVM costs before and after the FFM (bench/class-cost.sh): prints "ready" and
- * sleeps, after nothing ({@code hello}), after N distinct native signatures ({@code ffm N}), or after
- * loading a class of the caller's choice ({@code class NAME}, e.g. kupervisor's Posix).
+ * sleeps, after nothing ({@code hello}), after N distinct native signatures ({@code ffm N}), after
+ * two calls through one syscall(2) signature ({@code syscall}, x86_64 numbers), or after loading a
+ * class of the caller's choice ({@code class NAME}, e.g. kupervisor's Posix).
  */
 public final class ClassCost {
     private static final FunctionDescriptor[] SIGNATURES = {
@@ -37,6 +38,21 @@ public final class ClassCost {
                 }
                 if (pid == 0) {
                     throw new IllegalStateException();
+                }
+            }
+            case "syscall" -> {
+                // the least the FFM could do for the daemon: every call through one variadic
+                // signature, syscall(2), errno captured (getpid, then kill(pid, 0))
+                Linker linker = Linker.nativeLinker();
+                MethodHandle syscall = linker.downcallHandle(linker.defaultLookup().find("syscall").orElseThrow(),
+                        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                        Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+                try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                    MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+                    long pid = (long) syscall.invokeExact(state, 39L, 0L, 0L, 0L, 0L, 0L, 0L);
+                    if ((long) syscall.invokeExact(state, 62L, pid, 0L, 0L, 0L, 0L, 0L) != 0) {
+                        throw new IllegalStateException("kill(getpid(), 0) failed");
+                    }
                 }
             }
             case "class" -> Class.forName(args[1]);

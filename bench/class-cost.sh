@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the daemon's idle RSS is made of (issue 18): a sleeping JVM with the daemon's options and its
-# own AOT cache, before and after the FFM, and after loading kupervisor's Posix class; the number
-# of classes each loaded; then the daemon itself with 10 programs (bench/daemon_bench.py). About
-# two minutes.
+# own AOT cache, before and after the FFM (what the daemon's POSIX calls went through until they
+# moved to JNI), and after loading kupervisor's Posix class (JNI); the number of classes each
+# loaded; then the daemon itself with 10 programs (bench/daemon_bench.py). About two minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=tools/jdk25.sh
@@ -15,7 +15,8 @@ trap 'rm -rf "$work"' EXIT
 "$JAVA_HOME/bin/javac" -d "$work" bench/ClassCost.java
 "$JAVA_HOME/bin/jar" cf "$work/cost.jar" -C "$work" ClassCost.class
 cp="$work/cost.jar:$rt/lib/kupervisor.jar"
-java=("$rt/runtime/bin/java" "@$rt/lib/daemon.jvmoptions" -Xlog:aot=off -Xlog:cds=off)
+java=("$rt/runtime/bin/java" "@$rt/lib/daemon.jvmoptions" -Xlog:aot=off -Xlog:cds=off
+      -Dkupervisor.posix.library="$rt/lib/libkupervisor-posix.so")
 
 measure() {   # label, arguments of ClassCost
     local label="$1"; shift
@@ -40,7 +41,10 @@ echo "|---|---|---|"
 measure "prints a line" hello
 measure "after one FFM downcall (getpid)" ffm 0
 measure "after 12 more distinct native signatures, errno captured" ffm 12
-measure "after loading kupervisor's Posix (its downcall handles)" class io.kupervisor.supervisord.posix.Posix
+if [[ "$(uname -m)" == x86_64 ]]; then
+    measure "the FFM's least instead: two calls through one syscall(2) signature, errno captured" syscall
+fi
+measure "after loading kupervisor's Posix (JNI: its native library)" class io.kupervisor.supervisord.posix.Posix
 BENCH_KUPERVISOR="$PWD/$rt/bin/kupervisor" /usr/bin/python3 - <<'PY'
 import sys
 sys.path.insert(0, "bench")

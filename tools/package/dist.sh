@@ -6,6 +6,7 @@
 #   OUT/bin/kupervisor          the launcher
 #   OUT/lib/kupervisor.jar      what a pod runs: supervisord, ctl, check, tail
 #   OUT/lib/kupervisor.aot      the AOT cache every command starts from (trained on the daemon)
+#   OUT/lib/libkupervisor-posix.so  the daemon's POSIX calls (JNI; supervisord/src/main/c)
 #   OUT/runtime/                the JRE: only the modules kupervisor-pod.jar uses
 #   OUT/migrate/                migrate's and the kubectl plugin's libraries (fabric8, Jackson,
 #                               SnakeYAML); the in-pod init container does not copy them
@@ -23,10 +24,11 @@ for j in "$jar" "$migrate_jar"; do
 done
 
 # the modules the pod's jar uses (jdeps: java.base alone, since the XML-RPC codec reads XML with
-# its own reader instead of java.xml's StAX), and jdk.unsupported, which it reaches by reflection
-# (sun.misc.Signal); migrate's libraries run on the same modules (Jackson and SnakeYAML use
-# java.sql, java.beans and java.xml only when they are there)
-modules="$("$JAVA_HOME/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps "$jar"),jdk.unsupported"
+# its own reader instead of java.xml's StAX, and jdk.unsupported for sun.misc.Signal), with
+# jdk.unsupported in any case (libraries reach it by reflection); migrate's libraries run on the same
+# modules (Jackson and SnakeYAML use java.sql, java.beans and java.xml only when they are there)
+modules="$("$JAVA_HOME/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps "$jar")"
+[[ ",$modules," == *,jdk.unsupported,* ]] || modules="$modules,jdk.unsupported"
 
 rm -rf "$out"
 mkdir -p "$out/bin" "$out/lib" "$out/migrate"
@@ -39,7 +41,7 @@ mkdir -p "$out/bin" "$out/lib" "$out/migrate"
     --output "$out/runtime"
 # the native symbol tables (5 MB of libjvm.so, 0.15 MB in the rest; what dlsym and JNI look up is
 # in the dynamic symbol table, which stays): only a crash report's native frames name fewer
-# functions without them. libsyslookup.so, through which FFM finds libc's functions, is left as it is
+# functions without them. libsyslookup.so (the FFM's, which kupervisor no longer uses) is left as it is
 if command -v strip >/dev/null; then
     strip --strip-unneeded "$out/runtime/lib/server/libjvm.so" "$out/runtime/bin/java" "$out/runtime/lib/jspawnhelper"
     find "$out/runtime/lib" -name '*.so' ! -name libsyslookup.so ! -name libjvm.so -exec strip --strip-unneeded {} +
@@ -47,6 +49,13 @@ else
     echo "dist.sh: no strip (binutils): the native libraries keep their symbol tables, 5 MB more" >&2
 fi
 cp "$jar" "$out/lib/kupervisor.jar"
+# Posix's native half as the supervisord module built it, loaded from here (the launcher says
+# where): the jar's copy would be written to a temporary file at every start
+case "$(uname -m)" in
+    x86_64) arch=amd64 ;;
+    *) arch="$(uname -m)" ;;
+esac
+cp "$root/supervisord/target/classes/native/linux-$arch/libkupervisor-posix.so" "$out/lib/libkupervisor-posix.so"
 cp "$migrate_jar" "$out/migrate/kupervisor-migrate.jar"
 
 # the daemon's JVM options, the same file as ./kupervisor's
@@ -73,7 +82,7 @@ startsecs=1
 CONF
 # shellcheck disable=SC2086
 "$out/runtime/bin/java" @"$out/lib/daemon.jvmoptions" -XX:AOTCacheOutput="$out/lib/kupervisor.aot" \
-    -Xlog:aot=off -Xlog:cds=off -cp "$out/lib/kupervisor.jar" io.kupervisor.cli.Main \
+    -Dkupervisor.posix.library="$out/lib/libkupervisor-posix.so" -Xlog:aot=off -Xlog:cds=off -cp "$out/lib/kupervisor.jar" io.kupervisor.cli.Main \
     supervisord -c "$train/supervisord.conf" >"$train/training.out" 2>&1 &
 trainer=$!
 for _ in $(seq 1 300); do
@@ -91,7 +100,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 # every command starts from the AOT cache, which was trained with the daemon's class path, GC and
 # object headers (a cache that does not fit, say after the runtime was copied elsewhere, is
 # skipped without a word)
-cache="-XX:AOTCache=$here/lib/kupervisor.aot -Xlog:aot=off -Xlog:cds=off"
+cache="-XX:AOTCache=$here/lib/kupervisor.aot -Xlog:aot=off -Xlog:cds=off -Dkupervisor.posix.library=$here/lib/libkupervisor-posix.so"
 cp="$here/lib/kupervisor.jar"
 if [ "$1" = supervisord ]; then
     opts="@$here/lib/daemon.jvmoptions $cache"

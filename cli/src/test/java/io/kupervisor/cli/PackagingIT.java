@@ -52,9 +52,10 @@ class PackagingIT {
         // init/build.sh (kupervisor-init) is run by the operator's KupervisorInitTest and
         // tail/build.sh (kupervisor-tail) by KupervisorTailTest, with the C compiler and static
         // libc that the apt-get step installs in the image (Debian's gcc, libc6-dev)
-        // (binutils: dist.sh strips the native libraries' symbol tables with it)
+        // (binutils: dist.sh strips the native libraries' symbol tables with it; gcc and libc6-dev in
+        // the build stage: the supervisord module compiles the daemon's JNI library, as it did here)
         assertThat(runs).containsExactly(
-                "apt-get update && apt-get install -y --no-install-recommends binutils && rm -rf /var/lib/apt/lists/*",
+                "apt-get update && apt-get install -y --no-install-recommends binutils gcc libc6-dev && rm -rf /var/lib/apt/lists/*",
                 "./mvnw -B -q -Dmaven.test.skip=true -Dmaven.main.skip=true -Dquarkus.build.skip=true package", "./mvnw -B -Dmaven.test.skip=true package",
                 "tools/package/dist.sh /opt/kupervisor",
                 "apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*",
@@ -81,6 +82,8 @@ class PackagingIT {
         }
         assertThat(dist.resolve("runtime/lib/jspawnhelper")).isExecutable();
         assertThat(dist.resolve("runtime/lib/libsyslookup.so")).isNotEmptyFile();
+        // the daemon's POSIX calls (JNI), beside the jar, where the launcher names it
+        assertThat(dist.resolve("lib/libkupervisor-posix.so")).isNotEmptyFile();
         // and migrate runs on them, in the image, as the checkout's does (examples/generate.sh)
         for (String example : List.of("timeit", "nginx-php-fpm")) {
             List<String> command = new ArrayList<>();
@@ -146,8 +149,14 @@ class PackagingIT {
                 [kupervisor]
                 exit_on_fatal=false
                 """.formatted(dir));
-        Process daemon = new ProcessBuilder(shared.resolve("bin/kupervisor").toString(), "supervisord", "-c",
-                conf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+        // every class the daemon loads, to show what it does not: the FFM and classes spun at run time
+        // (pattern switches, proxies, the JDK's comparators) each cost every pod memory (issue 18)
+        Path classes = dir.resolve("classes.log");
+        ProcessBuilder daemonCommand = new ProcessBuilder(shared.resolve("bin/kupervisor").toString(), "supervisord",
+                "-c", conf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile());
+        daemonCommand.environment().put("KUPERVISOR_JAVA_OPTS",
+                "-Xlog:class+load=info:file=" + classes);
+        Process daemon = daemonCommand.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline && !(Files.exists(dir.resolve("hello.log"))
@@ -159,6 +168,9 @@ class PackagingIT {
             Run status = run(dir, List.of(shared.resolve("bin/kupervisor").toString(), "ctl", "-c", conf.toString(),
                     "status", "hello"), 60);
             assertThat(status.out()).as(status.out()).matches("(?s)hello +(RUNNING|EXITED) .*");
+            // the native library is the copy's lib/ one, as the launcher names it (not a temporary copy)
+            assertThat(Files.readString(Path.of("/proc/" + daemon.pid() + "/maps")))
+                    .contains(shared.resolve("lib/libkupervisor-posix.so").toString());
         } finally {
             daemon.destroy();
             assertThat(daemon.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -167,5 +179,8 @@ class PackagingIT {
         assertThat(Files.readString(dir.resolve("supervisord.log"))).contains("received SIGTERM indicating exit request");
         // the copied runtime's cache may not fit its new place: the JVM says nothing of it
         assertThat(Files.readString(dir.resolve("daemon.out"))).doesNotContain("[warning]", "[error]", "VM warning");
+        assertThat(Files.readString(classes)).contains("io.kupervisor.supervisord.posix.Posix ")
+                .doesNotContain("java.lang.foreign.Linker", "jdk.internal.foreign.abi.DowncallLinker", "$$TypeSwitch",
+                        "jdk.MHProxy", "Comparator$$Lambda");
     }
 }

@@ -1,15 +1,14 @@
 package io.kupervisor.cli.common;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandleProxies;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import sun.misc.Signal;
 
 /**
- * POSIX signal handlers through {@code sun.misc.Signal} (jdk.unsupported, the JVM's only way),
- * looked up at run time: javac warns at every direct use of it and no flag silences that under
- * {@code --release}, and the build is meant to print no warnings.
+ * POSIX signal handlers through {@code sun.misc.Signal} (jdk.unsupported, the JVM's only way).
+ * Used directly, not through method handles and a proxy: those spin classes at run time, which
+ * brought the JDK's bytecode library into the daemon (about 200 classes, resident in every pod).
+ * javac's warning for it is silenced for this class alone (the build prints no warnings).
  */
+@SuppressWarnings("sunapi")
 public final class SignalHandlers {
     private SignalHandlers() {
     }
@@ -20,19 +19,17 @@ public final class SignalHandlers {
      */
     public static boolean handle(String name, Runnable handler) {
         try {
-            Class<?> signal = Class.forName("sun.misc.Signal");
-            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            Object sig = lookup.findConstructor(signal, MethodType.methodType(void.class, String.class)).invoke(name);
-            MethodHandle run = MethodHandles.dropArguments(lookup.findVirtual(Runnable.class, "run",
-                    MethodType.methodType(void.class)).bindTo(handler), 0, signal);
-            Object h = MethodHandleProxies.asInterfaceInstance(handlerType, run);
-            lookup.findStatic(signal, "handle", MethodType.methodType(handlerType, signal, handlerType)).invoke(sig, h);
+            Signal.handle(new Signal(name), new Handler(handler));
             return true;
         } catch (IllegalArgumentException e) {
             return false; // the JVM reserves it
-        } catch (Throwable e) {
-            throw new IllegalStateException("cannot handle SIG" + name + ": " + e, e);
+        }
+    }
+
+    private record Handler(Runnable run) implements sun.misc.SignalHandler {
+        @Override
+        public void handle(Signal sig) {
+            run.run();
         }
     }
 }

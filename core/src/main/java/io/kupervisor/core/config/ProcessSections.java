@@ -111,7 +111,9 @@ final class ProcessSections {
             groups.add(fcgiGroup(section));
         }
 
-        groups.sort(Comparator.comparingInt(ProcessGroupConfig::priority).thenComparing(ProcessGroupConfig::name));
+        // one lambda of ours, not Comparator's combinators: theirs are spun at run time (issue 18)
+        groups.sort((a, b) -> a.priority() != b.priority()
+                ? Integer.compare(a.priority(), b.priority()) : a.name().compareTo(b.name()));
         return groups;
     }
 
@@ -386,7 +388,8 @@ final class ProcessSections {
                         redirectStderr, environment, serverurl,
                         Origin.ofSection(r.fileOf(section), section, r.doc().headerLine(section))));
             }
-            processes.sort(Comparator.comparingInt(ProcessConfig::priority).thenComparing(ProcessConfig::name));
+            processes.sort((a, b) -> a.priority() != b.priority()
+                    ? Integer.compare(a.priority(), b.priority()) : a.name().compareTo(b.name()));
             return processes;
         }
 

@@ -52,10 +52,8 @@ public sealed interface ExitStatus {
      * {@code exitcodes}.
      */
     default int code() {
-        return switch (this) {
-            case Exited e -> e.code();
-            case Signaled s -> -1;
-        };
+        // instanceof, not a pattern switch: that is a class spun at run time (issue 18)
+        return this instanceof Exited e ? e.code() : -1;
     }
 
     /** The text supervisord puts in parentheses: {@code exit status 3}, {@code terminated by SIGKILL}. */

@@ -77,24 +77,25 @@ public final class ProcessDriver {
 
     private static Transition perform(Transition t, Effects effects, Deque<ProcessEvent> answers) {
         for (Action action : t.actions()) {
-            Optional<ProcessEvent> answer = switch (action) {
-                case Action.Spawn s -> effects.spawn();
-                case Action.CancelSpawn c -> effects.cancelSpawn();
-                case Action.SendSignal s -> effects.signal(s.signal(), s.toGroup());
-                case Action.Kill k -> effects.kill(k.toGroup());
-                case Action.ScheduleTimer st -> {
-                    effects.scheduleTimer(st.at());
-                    yield Optional.empty();
-                }
-                case Action.Log l -> {
-                    effects.log(l.level(), l.message());
-                    yield Optional.empty();
-                }
-                case Action.StateChanged sc -> {
-                    effects.stateChanged(sc);
-                    yield Optional.empty();
-                }
-            };
+            // instanceof, not a pattern switch (spun at run time: see ProcessLifecycle.dispatch)
+            Optional<ProcessEvent> answer = Optional.empty();
+            if (action instanceof Action.Spawn) {
+                answer = effects.spawn();
+            } else if (action instanceof Action.CancelSpawn) {
+                answer = effects.cancelSpawn();
+            } else if (action instanceof Action.SendSignal s) {
+                answer = effects.signal(s.signal(), s.toGroup());
+            } else if (action instanceof Action.Kill k) {
+                answer = effects.kill(k.toGroup());
+            } else if (action instanceof Action.ScheduleTimer st) {
+                effects.scheduleTimer(st.at());
+            } else if (action instanceof Action.Log l) {
+                effects.log(l.level(), l.message());
+            } else if (action instanceof Action.StateChanged sc) {
+                effects.stateChanged(sc);
+            } else {
+                throw new IllegalArgumentException("no effect for " + action);
+            }
             answer.ifPresent(answers::add);
         }
         return t;

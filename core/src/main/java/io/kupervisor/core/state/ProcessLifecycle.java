@@ -63,20 +63,37 @@ public final class ProcessLifecycle {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(now, "now");
         Step step = new Step(rules, before, now);
-        Outcome outcome = switch (event) {
-            case AutostartDue e -> step.autostart();
-            case StartRequested e -> step.start();
-            case Spawned e -> step.spawned(e.pid());
-            case SpawnFailed e -> step.spawnFailed(e.spawnerr());
-            case Exited e -> step.exited(e.pid(), e.status());
-            case StopRequested e -> step.stop();
-            case SignalRequested e -> step.signal(e.signal());
-            case TimerDue e -> step.timerDue();
-            case ShutdownStarted e -> step.shutdownStarted();
-            case StopForShutdown e -> step.stopForShutdown();
-            case KillFailed e -> step.killFailed(e.reason());
-        };
-        return step.finish(before, outcome, event instanceof TimerDue);
+        return step.finish(before, dispatch(step, event), event instanceof TimerDue);
+    }
+
+    // instanceof, not a pattern switch: javac makes that an invokedynamic whose class is spun at
+    // run time, and the JDK's bytecode library it needs costs every daemon ~1.5 MiB (issue 18).
+    // ProcessLifecycleTest drives every event.
+    private static Outcome dispatch(Step step, ProcessEvent event) {
+        if (event instanceof AutostartDue) {
+            return step.autostart();
+        } else if (event instanceof StartRequested) {
+            return step.start();
+        } else if (event instanceof Spawned e) {
+            return step.spawned(e.pid());
+        } else if (event instanceof SpawnFailed e) {
+            return step.spawnFailed(e.spawnerr());
+        } else if (event instanceof Exited e) {
+            return step.exited(e.pid(), e.status());
+        } else if (event instanceof StopRequested) {
+            return step.stop();
+        } else if (event instanceof SignalRequested e) {
+            return step.signal(e.signal());
+        } else if (event instanceof TimerDue) {
+            return step.timerDue();
+        } else if (event instanceof ShutdownStarted) {
+            return step.shutdownStarted();
+        } else if (event instanceof StopForShutdown) {
+            return step.stopForShutdown();
+        } else if (event instanceof KillFailed e) {
+            return step.killFailed(e.reason());
+        }
+        throw new IllegalArgumentException("no rule for " + event);
     }
 
     /** One application of the function: local mutable copies of the snapshot's fields. */

@@ -6,7 +6,6 @@ import io.kupervisor.core.config.ProcessGroupConfig;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,7 +38,7 @@ public record DaemonStatus(SupervisorState state, Instant now, List<GroupStatus>
     /** Every process by group name, then process name ({@code getAllProcessInfo}'s order). */
     public List<ProcessStatus> processesByName() {
         List<ProcessStatus> all = new ArrayList<>(processes());
-        all.sort(Comparator.comparing(ProcessStatus::group).thenComparing(ProcessStatus::name));
+        all.sort((a, b) -> !a.group().equals(b.group()) ? a.group().compareTo(b.group()) : a.name().compareTo(b.name()));
         return all;
     }
 

@@ -66,51 +66,49 @@ public final class Exchange {
      */
     public byte[] readBody() throws IOException {
         Limits limits = conn.server.limits();
-        return switch (head.framing()) {
-            case RequestHead.Framing.None n -> {
-                refuse(411);
-                yield null;
+        // instanceof, not a pattern switch: that is a class spun at run time (issue 18)
+        RequestHead.Framing framing = head.framing();
+        if (framing instanceof RequestHead.Framing.Length l) {
+            long n = l.bytes();
+            if (n > limits.maxBodyBytes()) {
+                refuse(413);
+                return null;
             }
-            case RequestHead.Framing.Length l -> {
-                long n = l.bytes();
-                if (n > limits.maxBodyBytes()) {
-                    refuse(413);
-                    yield null;
-                }
-                if (!hold(n)) {
-                    yield null;
-                }
-                continueIfAsked();
-                byte[] body = new byte[(int) n];
-                int got = 0;
-                conn.readingBody();
-                while (got < n) {
-                    if (!conn.in.hasRemaining() && conn.fill() < 0) {
-                        throw new EOFException("client closed within the body");
-                    }
-                    int k = Math.min(conn.in.remaining(), (int) n - got);
-                    conn.in.get(body, got, k);
-                    got += k;
-                }
-                conn.enter(Connection.Phase.SERVING);
-                bodyRead = true;
-                yield body;
+            if (!hold(n)) {
+                return null;
             }
-            case RequestHead.Framing.Chunked c -> {
-                continueIfAsked();
-                conn.readingBody();
-                ByteArrayOutputStream body = new ByteArrayOutputStream();
-                try {
-                    readChunks(body, true);
-                } catch (BadRequest e) {
-                    refuse(e.status);
-                    yield null;
+            continueIfAsked();
+            byte[] body = new byte[(int) n];
+            int got = 0;
+            conn.readingBody();
+            while (got < n) {
+                if (!conn.in.hasRemaining() && conn.fill() < 0) {
+                    throw new EOFException("client closed within the body");
                 }
-                conn.enter(Connection.Phase.SERVING);
-                bodyRead = true;
-                yield body.toByteArray();
+                int k = Math.min(conn.in.remaining(), (int) n - got);
+                conn.in.get(body, got, k);
+                got += k;
             }
-        };
+            conn.enter(Connection.Phase.SERVING);
+            bodyRead = true;
+            return body;
+        }
+        if (framing instanceof RequestHead.Framing.Chunked) {
+            continueIfAsked();
+            conn.readingBody();
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            try {
+                readChunks(body, true);
+            } catch (BadRequest e) {
+                refuse(e.status);
+                return null;
+            }
+            conn.enter(Connection.Phase.SERVING);
+            bodyRead = true;
+            return body.toByteArray();
+        }
+        refuse(411); // Framing.None
+        return null;
     }
 
     /** Counts {@code n} bytes against the daemon's budget of bodies held at once; 503 when it is spent. */
@@ -217,35 +215,32 @@ public final class Exchange {
             return;
         }
         Limits limits = conn.server.limits();
-        switch (head.framing()) {
-            case RequestHead.Framing.Length l -> {
-                if (l.bytes() > limits.maxBodyBytes()) {
-                    closeAfter = true;
-                    return;
-                }
-                conn.readingBody();
-                long left = l.bytes();
-                while (left > 0) {
-                    if (!conn.in.hasRemaining() && conn.fill() < 0) {
-                        throw new EOFException("client closed within the body");
-                    }
-                    int k = (int) Math.min(conn.in.remaining(), left);
-                    conn.in.position(conn.in.position() + k);
-                    left -= k;
-                }
-            }
-            case RequestHead.Framing.Chunked c -> {
-                conn.readingBody();
-                try {
-                    readChunks(null, false);
-                } catch (BadRequest e) {
-                    closeAfter = true;
-                    return;
-                }
-            }
-            case RequestHead.Framing.None n -> {
+        RequestHead.Framing framing = head.framing();
+        if (framing instanceof RequestHead.Framing.Length l) {
+            if (l.bytes() > limits.maxBodyBytes()) {
+                closeAfter = true;
                 return;
             }
+            conn.readingBody();
+            long left = l.bytes();
+            while (left > 0) {
+                if (!conn.in.hasRemaining() && conn.fill() < 0) {
+                    throw new EOFException("client closed within the body");
+                }
+                int k = (int) Math.min(conn.in.remaining(), left);
+                conn.in.position(conn.in.position() + k);
+                left -= k;
+            }
+        } else if (framing instanceof RequestHead.Framing.Chunked) {
+            conn.readingBody();
+            try {
+                readChunks(null, false);
+            } catch (BadRequest e) {
+                closeAfter = true;
+                return;
+            }
+        } else {
+            return; // Framing.None
         }
         conn.enter(Connection.Phase.SERVING);
         bodyRead = true;

@@ -57,10 +57,7 @@ public record RequestHead(String method, String uri, String version, List<Field>
 
     /** Whether a body follows the head. */
     public boolean hasBody() {
-        return switch (framing) {
-            case Framing.None n -> false;
-            case Framing.Length l -> l.bytes() > 0;
-            case Framing.Chunked c -> true;
-        };
+        // instanceof, not a pattern switch: that is a class spun at run time (issue 18)
+        return framing instanceof Framing.Chunked || framing instanceof Framing.Length l && l.bytes() > 0;
     }
 }

@@ -2,8 +2,7 @@ package io.kupervisor.supervisord.io;
 
 import io.kupervisor.supervisord.posix.Posix;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -134,12 +133,13 @@ public final class OutputPump implements AutoCloseable {
     private enum Read { DATA, EOF, AGAIN }
 
     private void run() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment events = arena.allocate(Posix.EPOLL_EVENT_SIZE * MAX_EVENTS, 8);
-            MemorySegment buf = arena.allocate(READ_SIZE);
+        long[] events = new long[2 * MAX_EVENTS];
+        // off the heap (the native read fills it without a copy), and resident only as far as reads fill it
+        ByteBuffer buf = Posix.allocateBuffer(READ_SIZE);
+        try {
             while (!closed) {
                 // no timeout: an idle daemon does not wake; close() and drains interrupt the wait through the eventfd
-                int n = Posix.epollWait(epfd, events, MAX_EVENTS, -1);
+                int n = Posix.epollWait(epfd, events, -1);
                 for (int i = 0; i < n; i++) {
                     long id = Posix.epollData(events, i);
                     if (id == 0) {
@@ -174,10 +174,12 @@ public final class OutputPump implements AutoCloseable {
             }
         } catch (Posix.PosixException e) {
             throw new IllegalStateException("output pump stopped: " + e.getMessage(), e);
+        } finally {
+            Posix.freeBuffer(buf);
         }
     }
 
-    private void drain(Drain d, MemorySegment buf) {
+    private void drain(Drain d, ByteBuffer buf) {
         for (long id : d.registrations()) {
             Registration r = registrations.get(id);
             if (r == null) {
@@ -199,7 +201,7 @@ public final class OutputPump implements AutoCloseable {
         }
     }
 
-    private Read readOnce(long id, Registration r, MemorySegment buf) {
+    private Read readOnce(long id, Registration r, ByteBuffer buf) {
         long got;
         try {
             got = Posix.read(r.fd(), buf, READ_SIZE);
@@ -211,7 +213,7 @@ public final class OutputPump implements AutoCloseable {
         }
         if (got > 0) {
             try {
-                r.sink().write(buf.asSlice(0, got).asByteBuffer());
+                r.sink().write(buf.slice(0, (int) got));
             } catch (RuntimeException e) {
                 // a failing log must not stop the pump for every other process
             }

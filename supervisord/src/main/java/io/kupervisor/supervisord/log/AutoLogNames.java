@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -31,8 +31,6 @@ public final class AutoLogNames {
 
     /** {@code tempfile.TMP_MAX}: how many names {@code mkstemp} tries. */
     private static final int TMP_MAX = 10000;
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AutoLogNames() {}
 
@@ -65,11 +63,16 @@ public final class AutoLogNames {
                 "No usable temporary file name found" + (last == null ? "" : " (" + last.getFile() + ")"));
     }
 
-    /** 8 characters of {@link #ALPHABET}. */
+    /**
+     * 8 characters of {@link #ALPHABET}. Not a SecureRandom, as Python's tempfile uses no
+     * cryptographic generator: the exclusive create is what makes the name safe, and SecureRandom
+     * brought 53 security classes into every daemon (issue 18).
+     */
     static String randomName() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         char[] c = new char[8];
         for (int i = 0; i < c.length; i++) {
-            c[i] = ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length()));
+            c[i] = ALPHABET.charAt(random.nextInt(ALPHABET.length()));
         }
         return new String(c);
     }

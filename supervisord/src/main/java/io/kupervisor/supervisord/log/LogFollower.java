@@ -319,12 +319,17 @@ public final class LogFollower implements AutoCloseable {
 
     private long startPosition(RandomAccessFile f) throws IOException {
         long size = f.length();
-        return switch (start) {
-            case LastBytes b -> Math.max(0, size - b.n());
-            case LastLines l -> lastLinesPosition(f, size, l.n());
-            case FromByte b -> Math.min(size, b.n() - 1);
-            case FromLine l -> lineStartPosition(f, size, l.n());
-        };
+        // instanceof, not a pattern switch: that is a class spun at run time (issue 18)
+        if (start instanceof LastBytes b) {
+            return Math.max(0, size - b.n());
+        } else if (start instanceof LastLines l) {
+            return lastLinesPosition(f, size, l.n());
+        } else if (start instanceof FromByte b) {
+            return Math.min(size, b.n() - 1);
+        } else if (start instanceof FromLine l) {
+            return lineStartPosition(f, size, l.n());
+        }
+        throw new IllegalStateException("no start position for " + start);
     }
 
     /** Where line {@code line} (1-based) starts; the end of the file when it has fewer lines. */

@@ -45,7 +45,9 @@ public final class ProcessGroup {
     /** Processes by (priority, name), supervisord's start order within a group. */
     public List<Subprocess> processes() {
         List<Subprocess> list = new ArrayList<>(processes.values());
-        list.sort(Comparator.comparingInt((Subprocess p) -> p.config().priority()).thenComparing(Subprocess::name));
+        // one lambda of ours, not Comparator's combinators: theirs are spun at run time (issue 18)
+        list.sort((a, b) -> a.config().priority() != b.config().priority()
+                ? Integer.compare(a.config().priority(), b.config().priority()) : a.name().compareTo(b.name()));
         return list;
     }
 
@@ -63,6 +65,6 @@ public final class ProcessGroup {
     }
 
     /** Group order: priority, then the order groups were added (config order at start). */
-    public static final Comparator<ProcessGroup> ORDER =
-            Comparator.comparingInt((ProcessGroup g) -> g.config().priority()).thenComparingLong(ProcessGroup::sequence);
+    public static final Comparator<ProcessGroup> ORDER = (a, b) -> a.config().priority() != b.config().priority()
+            ? Integer.compare(a.config().priority(), b.config().priority()) : Long.compare(a.sequence(), b.sequence());
 }

@@ -1,20 +1,10 @@
 package io.kupervisor.supervisord.process;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import io.kupervisor.supervisord.posix.Posix;
+
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * {@code sendProcessStdin} without ever blocking the daemon's loop: the pipe to the child is made
@@ -26,23 +16,7 @@ public final class StdinWriter {
     /** Bytes that may wait for one process's stdin; more is refused. */
     public static final int MAX_PENDING = 1 << 20;
 
-    private static final int F_GETFL = 3;
-    private static final int F_SETFL = 4;
-    private static final int O_NONBLOCK = 04000;
-    private static final int EAGAIN = 11;
-    private static final int EINTR = 4;
-    public static final int EPIPE = 32;
-
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final MemoryLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle FCNTL = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("fcntl").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle WRITE = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("write").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), Linker.Option.captureCallState("errno"));
+    public static final int EPIPE = Posix.EPIPE;
 
     /** A write that failed: the errno. */
     public static final class WriteFailed extends Exception {
@@ -139,19 +113,10 @@ public final class StdinWriter {
     }
 
     private static void nonBlocking(int fd) throws WriteFailed {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int flags = (int) FCNTL.invokeExact(state, fd, F_GETFL, 0);
-            if (flags < 0) {
-                throw new WriteFailed((int) ERRNO.get(state, 0L));
-            }
-            if ((flags & O_NONBLOCK) == 0 && (int) FCNTL.invokeExact(state, fd, F_SETFL, flags | O_NONBLOCK) < 0) {
-                throw new WriteFailed((int) ERRNO.get(state, 0L));
-            }
-        } catch (WriteFailed e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+        try {
+            Posix.setNonBlocking(fd);
+        } catch (Posix.PosixException e) {
+            throw new WriteFailed(e.errno());
         }
     }
 
@@ -160,30 +125,10 @@ public final class StdinWriter {
         if (from >= data.length) {
             return 0;
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            MemorySegment buf = arena.allocate(data.length - from);
-            MemorySegment.copy(data, from, buf, ValueLayout.JAVA_BYTE, 0, data.length - from);
-            long done = 0;
-            while (done < data.length - from) {
-                long rc = (long) WRITE.invokeExact(state, fd, buf.asSlice(done), (long) (data.length - from) - done);
-                if (rc < 0) {
-                    int err = (int) ERRNO.get(state, 0L);
-                    if (err == EINTR) {
-                        continue;
-                    }
-                    if (err == EAGAIN) {
-                        break;
-                    }
-                    throw new WriteFailed(err);
-                }
-                done += rc;
-            }
-            return (int) done;
-        } catch (WriteFailed e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
+        try {
+            return Posix.writeSome(fd, data, from, data.length - from);
+        } catch (Posix.PosixException e) {
+            throw new WriteFailed(e.errno());
         }
     }
 }

@@ -78,24 +78,25 @@ public final class Subprocess {
 
     /** AUTO logs get their name when the group is added, as in supervisord. */
     private Path logPath(LogFile logFile, String channel) {
-        return switch (logFile) {
-            case LogFile.None n -> null;
-            case LogFile.File f -> daemon.cwd().resolve(f.path());
-            case LogFile.Auto a -> {
-                try {
-                    if (daemon.stableAutoLogs()) {
-                        // a known name for the log sidecar; kept across restarts like any named log
-                        yield daemon.childLogDir().resolve(config.name() + "-" + channel + "---"
-                                + daemon.identifier() + ".log");
-                    }
-                    yield AutoLogNames.create(daemon.childLogDir(), config.name(), channel, daemon.identifier());
-                } catch (IOException e) {
-                    daemon.log(LogLevel.CRITICAL, "could not create AUTO " + channel + " log for " + config.name()
-                            + ": " + e.getMessage());
-                    yield null;
-                }
+        // instanceof, not a pattern switch (spun at run time: see ProcessLifecycle.dispatch)
+        if (logFile instanceof LogFile.None) {
+            return null;
+        }
+        if (logFile instanceof LogFile.File f) {
+            return daemon.cwd().resolve(f.path());
+        }
+        try {
+            if (daemon.stableAutoLogs()) {
+                // a known name for the log sidecar; kept across restarts like any named log
+                return daemon.childLogDir().resolve(config.name() + "-" + channel + "---"
+                        + daemon.identifier() + ".log");
             }
-        };
+            return AutoLogNames.create(daemon.childLogDir(), config.name(), channel, daemon.identifier());
+        } catch (IOException e) {
+            daemon.log(LogLevel.CRITICAL, "could not create AUTO " + channel + " log for " + config.name()
+                    + ": " + e.getMessage());
+            return null;
+        }
     }
 
     public ProcessConfig config() {

@@ -27,41 +27,42 @@ public final class PyValues {
     }
 
     /** Python's {@code repr(value)}. */
+    // here and below instanceof, not pattern switches: each of those is a class spun at run time (issue 18)
     public static String repr(Object value) {
-        return switch (value) {
-            case null -> "None";
-            case String s -> PyRepr.repr(s);
-            case Boolean b -> b ? "True" : "False";
-            case Integer i -> i.toString();
-            case Long l -> l.toString();
-            case Double d -> floatRepr(d);
-            case LocalDateTime t -> "datetime.datetime(" + t.getYear() + ", " + t.getMonthValue() + ", "
+        if (value == null) {
+            return "None";
+        } else if (value instanceof String s) {
+            return PyRepr.repr(s);
+        } else if (value instanceof Boolean b) {
+            return b ? "True" : "False";
+        } else if (value instanceof Double d) {
+            return floatRepr(d);
+        } else if (value instanceof LocalDateTime t) {
+            return "datetime.datetime(" + t.getYear() + ", " + t.getMonthValue() + ", "
                     + t.getDayOfMonth() + ", " + t.getHour() + ", " + t.getMinute()
                     + (t.getSecond() != 0 ? ", " + t.getSecond() : "") + ")";
-            case List<?> list -> {
-                StringBuilder sb = new StringBuilder("[");
-                for (int i = 0; i < list.size(); i++) {
-                    if (i > 0) {
-                        sb.append(", ");
-                    }
-                    sb.append(repr(list.get(i)));
+        } else if (value instanceof List<?> list) {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    sb.append(", ");
                 }
-                yield sb.append(']').toString();
+                sb.append(repr(list.get(i)));
             }
-            case Map<?, ?> map -> {
-                StringBuilder sb = new StringBuilder("{");
-                boolean first = true;
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    if (!first) {
-                        sb.append(", ");
-                    }
-                    first = false;
-                    sb.append(repr(e.getKey())).append(": ").append(repr(e.getValue()));
+            return sb.append(']').toString();
+        } else if (value instanceof Map<?, ?> map) {
+            StringBuilder sb = new StringBuilder("{");
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!first) {
+                    sb.append(", ");
                 }
-                yield sb.append('}').toString();
+                first = false;
+                sb.append(repr(e.getKey())).append(": ").append(repr(e.getValue()));
             }
-            default -> value.toString();
-        };
+            return sb.append('}').toString();
+        }
+        return value.toString(); // Integer and Long too
     }
 
     /** {@code str()} of a datetime, as Python prints it. */
@@ -71,55 +72,66 @@ public final class PyValues {
 
     /** Python's {@code type(value).__name__}. */
     public static String typeName(Object value) {
-        return switch (value) {
-            case null -> "NoneType";
-            case String s -> "str";
-            case Boolean b -> "bool";
-            case Integer i -> "int";
-            case Long l -> "int";
-            case Double d -> "float";
-            case List<?> l -> "list";
-            case Map<?, ?> m -> "dict";
-            case LocalDateTime t -> "datetime";
-            default -> value.getClass().getSimpleName();
-        };
+        if (value == null) {
+            return "NoneType";
+        } else if (value instanceof String) {
+            return "str";
+        } else if (value instanceof Boolean) {
+            return "bool";
+        } else if (value instanceof Integer || value instanceof Long) {
+            return "int";
+        } else if (value instanceof Double) {
+            return "float";
+        } else if (value instanceof List<?>) {
+            return "list";
+        } else if (value instanceof Map<?, ?>) {
+            return "dict";
+        } else if (value instanceof LocalDateTime) {
+            return "datetime";
+        }
+        return value.getClass().getSimpleName();
     }
 
     /** About how many bytes a value takes in an answer: its strings' characters, and a little per item. */
     public static long approximateSize(Object value) {
-        return switch (value) {
-            case String s -> s.length();
-            case List<?> l -> {
-                long n = 16;
-                for (Object o : l) {
-                    n += approximateSize(o);
-                }
-                yield n;
+        if (value instanceof String s) {
+            return s.length();
+        } else if (value instanceof List<?> l) {
+            long n = 16;
+            for (Object o : l) {
+                n += approximateSize(o);
             }
-            case Map<?, ?> m -> {
-                long n = 16;
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    n += approximateSize(e.getKey()) + approximateSize(e.getValue());
-                }
-                yield n;
+            return n;
+        } else if (value instanceof Map<?, ?> m) {
+            long n = 16;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                n += approximateSize(e.getKey()) + approximateSize(e.getValue());
             }
-            case null, default -> 16;
-        };
+            return n;
+        }
+        return 16;
     }
 
     /** Python's truth of a value ({@code if wait:}). */
     public static boolean truthy(Object value) {
-        return switch (value) {
-            case null -> false;
-            case Boolean b -> b;
-            case Integer i -> i != 0;
-            case Long l -> l != 0;
-            case Double d -> d != 0.0;
-            case String s -> !s.isEmpty();
-            case List<?> l -> !l.isEmpty();
-            case Map<?, ?> m -> !m.isEmpty();
-            default -> true;
-        };
+        if (value == null) {
+            return false;
+        } else if (value instanceof Boolean b) {
+            return b;
+        } else if (value instanceof Integer i) {
+            return i != 0;
+        } else if (value instanceof Long l) {
+            return l != 0;
+        } else if (value instanceof Double d) {
+            return d != 0.0;
+        } else if (value instanceof String s) {
+            return !s.isEmpty();
+        } else if (value instanceof List<?> l) {
+            return !l.isEmpty();
+        } else if (value instanceof Map<?, ?> m) {
+            return !m.isEmpty();
+        }
+        return true;
     }
 
     /**
@@ -129,22 +141,22 @@ public final class PyValues {
      * @throws IllegalArgumentException when Python's {@code int()} would fail
      */
     public static long toInt(Object value) {
-        return switch (value) {
-            case Integer i -> i;
-            case Long l -> l;
-            case Boolean b -> b ? 1 : 0;
-            case Double d -> {
-                if (d.isNaN() || d.isInfinite()) {
-                    throw new IllegalArgumentException("cannot convert float " + floatRepr(d) + " to integer");
-                }
-                yield (long) (double) d;
+        if (value instanceof Integer i) {
+            return i;
+        } else if (value instanceof Long l) {
+            return l;
+        } else if (value instanceof Boolean b) {
+            return b ? 1 : 0;
+        } else if (value instanceof Double d) {
+            if (d.isNaN() || d.isInfinite()) {
+                throw new IllegalArgumentException("cannot convert float " + floatRepr(d) + " to integer");
             }
-            case String s -> PyInt.parse(s);
-            case null -> throw new IllegalArgumentException("int() argument must be a string, a bytes-like object "
-                    + "or a real number, not 'NoneType'");
-            default -> throw new IllegalArgumentException("int() argument must be a string, a bytes-like object "
-                    + "or a real number, not '" + typeName(value) + "'");
-        };
+            return (long) (double) d;
+        } else if (value instanceof String s) {
+            return PyInt.parse(s);
+        }
+        throw new IllegalArgumentException("int() argument must be a string, a bytes-like object "
+                + "or a real number, not '" + typeName(value) + "'");
     }
 
     /** Python's {@code repr(float)}: the shortest digits, {@code 1.0}, {@code 1e+16}, {@code 1.5e-05}. */

@@ -214,12 +214,15 @@ public final class RpcDispatcher {
 
     /** {@code func(*params)}: a list as it is, a string as its characters, a struct as its keys. */
     private Object callUnpacking(String method, Object params) {
-        List<Object> args = switch (params) {
-            case List<?> l -> new ArrayList<>(l);
-            case String s -> new ArrayList<>(s.codePoints().mapToObj(Character::toString).toList());
-            case Map<?, ?> m -> new ArrayList<>(m.keySet());
-            case null, default -> null;
-        };
+        // instanceof, not a pattern switch: that is a class spun at run time (issue 18)
+        List<Object> args = null;
+        if (params instanceof List<?> l) {
+            args = new ArrayList<>(l);
+        } else if (params instanceof String s) {
+            args = new ArrayList<>(s.codePoints().mapToObj(Character::toString).toList());
+        } else if (params instanceof Map<?, ?> m) {
+            args = new ArrayList<>(m.keySet());
+        }
         if (args == null) {
             // traverse resolves the name before it unpacks the arguments
             validateOnly(method);

@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,14 +186,17 @@ public final class SupervisorNamespace {
 
     /** A signal argument as text for {@code signal_number}: names as given, numbers in decimal. */
     static String signal(Object arg) {
-        return switch (arg) {
-            case String s -> s;
-            case Integer i -> i.toString();
-            case Long l -> l.toString();
-            case Boolean b -> b ? "1" : "0";
-            case Double d when !d.isNaN() && !d.isInfinite() -> Long.toString((long) (double) d);
-            case null, default -> PyValues.str(arg);
-        };
+        // instanceof, not a pattern switch: that is a class spun at run time (issue 18)
+        if (arg instanceof String s) {
+            return s;
+        } else if (arg instanceof Integer || arg instanceof Long) {
+            return arg.toString();
+        } else if (arg instanceof Boolean b) {
+            return b ? "1" : "0";
+        } else if (arg instanceof Double d && !d.isNaN() && !d.isInfinite()) {
+            return Long.toString((long) (double) d);
+        }
+        return PyValues.str(arg);
     }
 
     /** BAD_SIGNAL names the argument as Python's {@code str()} prints it. */
@@ -354,18 +356,17 @@ public final class SupervisorNamespace {
                 info.add(d);
             }
         }
-        info.sort(Comparator.comparing(d -> (String) d.get("name")));
+        info.sort((a, b) -> ((String) a.get("name")).compareTo((String) b.get("name")));
         return info;
     }
 
     private static void channel(Map<String, Object> d, String ch, LogSettings s, Path autoPath) {
         d.put(ch + "_capture_maxbytes", number(s.captureMaxbytes()));
         d.put(ch + "_events_enabled", s.eventsEnabled());
-        d.put(ch + "_logfile", switch (s.logfile()) {
-            case LogFile.None n -> "none";
-            case LogFile.File f -> f.path();
-            case LogFile.Auto a -> autoPath != null ? autoPath.toString() : "auto";
-        });
+        // instanceof, not a pattern switch: that is a class spun at run time (issue 18)
+        LogFile file = s.logfile();
+        d.put(ch + "_logfile", file instanceof LogFile.None ? "none" : file instanceof LogFile.File f ? f.path()
+                : autoPath != null ? autoPath.toString() : "auto");
         d.put(ch + "_logfile_backups", s.logfileBackups());
         d.put(ch + "_logfile_maxbytes", number(s.logfileMaxbytes()));
         d.put(ch + "_syslog", s.syslog());

@@ -58,40 +58,44 @@ public final class XmlRpcWriter {
         if (depth > 64) {
             throw new IllegalArgumentException("value nested too deeply");
         }
-        switch (v) {
-            case null -> sb.append("<value><nil/></value>\n");
-            case String s -> {
-                sb.append("<value><string>");
-                escape(sb, s);
-                sb.append("</string></value>\n");
-            }
-            case Boolean b -> sb.append("<value><boolean>").append(b ? '1' : '0').append("</boolean></value>\n");
-            case Integer i -> sb.append("<value><int>").append(i).append("</int></value>\n");
-            case Long l -> sb.append("<value><int>").append(l).append("</int></value>\n");
-            case Double d -> sb.append("<value><double>").append(PyValues.floatRepr(d)).append("</double></value>\n");
-            case byte[] bytes -> sb.append("<value><base64>\n").append(Base64.getMimeEncoder(76, new byte[] {'\n'})
+        // instanceof, not a pattern switch: that is a class spun at run time (issue 18)
+        if (v == null) {
+            sb.append("<value><nil/></value>\n");
+        } else if (v instanceof String s) {
+            sb.append("<value><string>");
+            escape(sb, s);
+            sb.append("</string></value>\n");
+        } else if (v instanceof Boolean b) {
+            sb.append("<value><boolean>").append(b ? '1' : '0').append("</boolean></value>\n");
+        } else if (v instanceof Integer i) {
+            sb.append("<value><int>").append(i).append("</int></value>\n");
+        } else if (v instanceof Long l) {
+            sb.append("<value><int>").append(l).append("</int></value>\n");
+        } else if (v instanceof Double d) {
+            sb.append("<value><double>").append(PyValues.floatRepr(d)).append("</double></value>\n");
+        } else if (v instanceof byte[] bytes) {
+            sb.append("<value><base64>\n").append(Base64.getMimeEncoder(76, new byte[] {'\n'})
                     .encodeToString(bytes)).append("\n</base64></value>\n");
-            case LocalDateTime t -> sb.append("<value><dateTime.iso8601>").append(ISO8601.format(t))
-                    .append("</dateTime.iso8601></value>\n");
-            case List<?> list -> {
-                sb.append("<value><array><data>\n");
-                for (Object o : list) {
-                    value(sb, o, depth + 1);
-                }
-                sb.append("</data></array></value>\n");
+        } else if (v instanceof LocalDateTime t) {
+            sb.append("<value><dateTime.iso8601>").append(ISO8601.format(t)).append("</dateTime.iso8601></value>\n");
+        } else if (v instanceof List<?> list) {
+            sb.append("<value><array><data>\n");
+            for (Object o : list) {
+                value(sb, o, depth + 1);
             }
-            case Map<?, ?> map -> {
-                sb.append("<value><struct>\n");
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    sb.append("<member>\n<name>");
-                    escape(sb, String.valueOf(e.getKey()));
-                    sb.append("</name>\n");
-                    value(sb, e.getValue(), depth + 1);
-                    sb.append("</member>\n");
-                }
-                sb.append("</struct></value>\n");
+            sb.append("</data></array></value>\n");
+        } else if (v instanceof Map<?, ?> map) {
+            sb.append("<value><struct>\n");
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                sb.append("<member>\n<name>");
+                escape(sb, String.valueOf(e.getKey()));
+                sb.append("</name>\n");
+                value(sb, e.getValue(), depth + 1);
+                sb.append("</member>\n");
             }
-            default -> throw new IllegalArgumentException("cannot marshal " + v.getClass().getName());
+            sb.append("</struct></value>\n");
+        } else {
+            throw new IllegalArgumentException("cannot marshal " + v.getClass().getName());
         }
     }
 

@@ -171,10 +171,8 @@ public final class ControlPlane implements Frontend {
     // ---- opening ----
 
     private void openServer(ServerConfig s, List<RpcInterfaceConfig> rpcs) throws IOException {
-        ServerSocketChannel ch = switch (s) {
-            case ServerConfig.Inet i -> bindInet(i);
-            case ServerConfig.Unix u -> bindUnix(u);
-        };
+        // instanceof, not a pattern switch: that is a class spun at run time (issue 18)
+        ServerSocketChannel ch = s instanceof ServerConfig.Inet i ? bindInet(i) : bindUnix((ServerConfig.Unix) s);
         for (RpcInterfaceConfig rpc : rpcs) {
             control.log(LogLevel.INFO, "RPC interface " + PyRepr.repr(rpc.name()) + " initialized");
         }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The daemon gives start-up's freed C heap back once it has settled: malloc_trim through FFM. */
+/** The daemon gives start-up's freed C heap back once it has settled: malloc_trim(0). */
 class MallocTrimTest {
 
     @Test

@@ -165,12 +165,15 @@ final class FnMatch {
     }
 
     private static boolean matchesOne(Part part, int cp) {
-        return switch (part) {
-            case AnyChar a -> true;
-            case Literal l -> l.codePoint() == cp;
-            case CharClass c -> c.matches(cp);
-            case Star s -> throw new IllegalStateException();
-        };
+        // instanceof, not a pattern switch: that is a class spun at run time (issue 18)
+        if (part instanceof AnyChar) {
+            return true;
+        } else if (part instanceof Literal l) {
+            return l.codePoint() == cp;
+        } else if (part instanceof CharClass c) {
+            return c.matches(cp);
+        }
+        throw new IllegalStateException("a star matches no single character");
     }
 
     private static boolean contains(int[] a, int from, int to, int v) {

@@ -271,13 +271,15 @@ public final class PercentFormat {
     }
 
     private static long integer(Object v) {
-        return switch (v) {
-            case Integer i -> i;
-            case Long l -> l;
-            case null -> throw new IllegalArgumentException("format values must not be null");
-            default -> throw new IllegalArgumentException(
-                    "format values must be String, Integer or Long, not " + v.getClass().getName());
-        };
+        // instanceof, not a pattern switch: that is a class spun at run time (issue 18)
+        if (v instanceof Integer i) {
+            return i;
+        } else if (v instanceof Long l) {
+            return l;
+        } else if (v == null) {
+            throw new IllegalArgumentException("format values must not be null");
+        }
+        throw new IllegalArgumentException("format values must be String, Integer or Long, not " + v.getClass().getName());
     }
 
     private static int charOf(Object v) throws FormatException {
