@@ -150,7 +150,9 @@ class PackagingIT {
                 exit_on_fatal=false
                 """.formatted(dir));
         // every class the daemon loads, to show what it does not: the FFM and classes spun at run time
-        // (pattern switches, proxies, the JDK's comparators) each cost every pod memory (issue 18)
+        // (pattern switches, proxies, the JDK's comparators), and the locale data that a DateTimeFormatter
+        // of day and month names loads at the first answer (HTTP's Date header, a stop time in status)
+        // each cost every pod memory (issue 18)
         Path classes = dir.resolve("classes.log");
         ProcessBuilder daemonCommand = new ProcessBuilder(shared.resolve("bin/kupervisor").toString(), "supervisord",
                 "-c", conf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile());
@@ -181,6 +183,6 @@ class PackagingIT {
         assertThat(Files.readString(dir.resolve("daemon.out"))).doesNotContain("[warning]", "[error]", "VM warning");
         assertThat(Files.readString(classes)).contains("io.kupervisor.supervisord.posix.Posix ")
                 .doesNotContain("java.lang.foreign.Linker", "jdk.internal.foreign.abi.DowncallLinker", "$$TypeSwitch",
-                        "jdk.MHProxy", "Comparator$$Lambda");
+                        "jdk.MHProxy", "Comparator$$Lambda", "sun.util.locale.provider.LocaleResources");
     }
 }

@@ -16,7 +16,13 @@ import java.util.Map;
  * {@link List}, {@link Map}, {@link LocalDateTime} or null (Python's None).
  */
 public final class PyValues {
-    private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    /**
+     * Made on first use: a DateTimeFormatter brings about 100 classes of locale data with it, which
+     * every request would otherwise load for the rare dateTime value (issue 18).
+     */
+    private static final class Datetime {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    }
 
     private PyValues() {
     }
@@ -67,7 +73,7 @@ public final class PyValues {
 
     /** {@code str()} of a datetime, as Python prints it. */
     static String datetimeStr(LocalDateTime t) {
-        return DATETIME.format(t);
+        return Datetime.FORMAT.format(t);
     }
 
     /** Python's {@code type(value).__name__}. */

@@ -29,7 +29,13 @@ public final class XmlRpcRequestParser {
     /** More elements are refused (a 2 MiB body holds about 100,000 values). */
     public static final int MAX_ELEMENTS = 500_000;
 
-    private static final DateTimeFormatter ISO8601 = DateTimeFormatter.ofPattern("yyyyMMdd'T'HH:mm:ss");
+    /**
+     * Made on first use: a DateTimeFormatter brings about 100 classes of locale data with it, which
+     * every request would otherwise load for the rare dateTime value (issue 18).
+     */
+    private static final class Iso8601 {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HH:mm:ss");
+    }
 
     /** The call: method null when the document has none; params null when it has no {@code <params>}. */
     public record Call(String method, List<Object> params) {
@@ -163,7 +169,7 @@ public final class XmlRpcRequestParser {
                 if (!(n.text instanceof String s)) {
                     throw new Malformed("TypeError: strptime() of None");
                 }
-                data = LocalDateTime.parse(s.strip(), ISO8601);
+                data = LocalDateTime.parse(s.strip(), Iso8601.FORMAT);
             }
             case "array" -> data = n.child(0).text;
             case "data" -> {

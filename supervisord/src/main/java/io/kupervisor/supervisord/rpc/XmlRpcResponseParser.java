@@ -17,7 +17,13 @@ import java.util.Map;
  * {@link XmlReader} (the pod's runtime has no java.xml).
  */
 public final class XmlRpcResponseParser {
-    private static final DateTimeFormatter ISO8601 = DateTimeFormatter.ofPattern("yyyyMMdd'T'HH:mm:ss");
+    /**
+     * Made on first use: a DateTimeFormatter brings about 100 classes of locale data with it, which
+     * every request would otherwise load for the rare dateTime value (issue 18).
+     */
+    private static final class Iso8601 {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HH:mm:ss");
+    }
     private static final int MAX_DEPTH = 256;
     /** The types whose text is read with blanks around it stripped. */
     private static final java.util.Set<String> STRIPPED = java.util.Set.of("int", "i4", "i8", "boolean", "double",
@@ -106,7 +112,7 @@ public final class XmlRpcResponseParser {
                 case "double" -> XmlRpcRequestParser.pyFloat(s);
                 case "nil" -> null;
                 case "base64" -> Base64.getMimeDecoder().decode(s.strip());
-                case "dateTime.iso8601" -> LocalDateTime.parse(s.strip(), ISO8601);
+                case "dateTime.iso8601" -> LocalDateTime.parse(s.strip(), Iso8601.FORMAT);
                 case "array" -> {
                     List<Object> list = new ArrayList<>();
                     Node data = only(t, "data");

@@ -13,7 +13,13 @@ import java.util.Map;
  * {@code & < >} escaped, strings in {@code <string>}, structs in insertion order.
  */
 public final class XmlRpcWriter {
-    private static final DateTimeFormatter ISO8601 = DateTimeFormatter.ofPattern("yyyyMMdd'T'HH:mm:ss");
+    /**
+     * Made on first use: a DateTimeFormatter brings about 100 classes of locale data with it, which
+     * every request would otherwise load for the rare dateTime value (issue 18).
+     */
+    private static final class Iso8601 {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HH:mm:ss");
+    }
 
     private XmlRpcWriter() {
     }
@@ -77,7 +83,7 @@ public final class XmlRpcWriter {
             sb.append("<value><base64>\n").append(Base64.getMimeEncoder(76, new byte[] {'\n'})
                     .encodeToString(bytes)).append("\n</base64></value>\n");
         } else if (v instanceof LocalDateTime t) {
-            sb.append("<value><dateTime.iso8601>").append(ISO8601.format(t)).append("</dateTime.iso8601></value>\n");
+            sb.append("<value><dateTime.iso8601>").append(Iso8601.FORMAT.format(t)).append("</dateTime.iso8601></value>\n");
         } else if (v instanceof List<?> list) {
             sb.append("<value><array><data>\n");
             for (Object o : list) {
