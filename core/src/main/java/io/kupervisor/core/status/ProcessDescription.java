@@ -2,7 +2,6 @@ package io.kupervisor.core.status;
 
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.Objects;
 
 import io.kupervisor.core.state.ProcessSnapshot;
@@ -14,10 +13,6 @@ import io.kupervisor.core.state.ProcessState;
  * renders it. Pure formatting: all inputs, including the time zone, are passed in.
  */
 public final class ProcessDescription {
-
-    /** {@code %b} in the C locale. */
-    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-        "Nov", "Dec"};
 
     private ProcessDescription() {
     }
@@ -66,29 +61,16 @@ public final class ProcessDescription {
         long days = s / 86_400;
         long rest = s % 86_400;
         StringBuilder hms = new StringBuilder().append(rest / 3600).append(':');
-        twoDigits(hms, (int) (rest % 3600) / 60).append(':');
-        twoDigits(hms, (int) (rest % 60));
+        TimeText.twoDigits(hms, (int) (rest % 3600) / 60).append(':');
+        TimeText.twoDigits(hms, (int) (rest % 60));
         if (days == 0) {
             return hms.toString();
         }
         return days + (days == 1 ? " day, " : " days, ") + hms;
     }
 
-    /**
-     * A stop time as {@code %b %d %I:%M %p} in {@code zone}, C locale: {@code Nov 24 09:05 PM}.
-     * Written by hand: a DateTimeFormatter brings about 100 classes of locale data into the
-     * daemon at the first status (issue 18).
-     */
+    /** A stop time as {@code %b %d %I:%M %p} in {@code zone}, C locale: {@code Nov 24 09:05 PM}. */
     public static String stopTime(long epochSecond, ZoneId zone) {
-        ZonedDateTime t = Instant.ofEpochSecond(epochSecond).atZone(zone);
-        StringBuilder sb = new StringBuilder(15).append(MONTHS[t.getMonthValue() - 1]).append(' ');
-        twoDigits(sb, t.getDayOfMonth()).append(' ');
-        int hour12 = t.getHour() % 12 == 0 ? 12 : t.getHour() % 12;
-        twoDigits(sb, hour12).append(':');
-        return twoDigits(sb, t.getMinute()).append(t.getHour() < 12 ? " AM" : " PM").toString();
-    }
-
-    private static StringBuilder twoDigits(StringBuilder sb, int n) {
-        return sb.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
+        return TimeText.stopTime(Instant.ofEpochSecond(epochSecond).atZone(zone));
     }
 }

@@ -125,19 +125,4 @@ class ProcessDescriptionTest {
         assertThat(ProcessDescription.describe("nope", m.snapshot(), t0, ZoneOffset.UTC))
                 .isEqualTo("can't find command '/nope'");
     }
-
-    @Test
-    void stopTimeIsWhatTheJdksFormatterWrites() {
-        // what the stop time was written with before it was written by hand
-        java.time.format.DateTimeFormatter c = java.time.format.DateTimeFormatter.ofPattern("MMM dd hh:mm a", java.util.Locale.US);
-        java.util.SplittableRandom random = new java.util.SplittableRandom(18);
-        for (ZoneId zone : java.util.List.of(ZoneOffset.UTC, ZoneId.of("Europe/Paris"),
-                ZoneId.of("America/St_Johns"), ZoneId.of("Asia/Kolkata"))) {
-            for (int i = 0; i < 5_000; i++) {
-                long t = random.nextLong(4_000_000_000L);
-                assertThat(ProcessDescription.stopTime(t, zone)).as("%d in %s", t, zone)
-                        .isEqualTo(c.format(Instant.ofEpochSecond(t).atZone(zone)));
-            }
-        }
-    }
 }

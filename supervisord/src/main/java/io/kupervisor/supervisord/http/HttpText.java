@@ -1,19 +1,16 @@
 package io.kupervisor.supervisord.http;
 
+import io.kupervisor.core.status.TimeText;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The words of the server: status lines, medusa's error page, dates, path unquoting. */
 public final class HttpText {
-    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-        "Nov", "Dec"};
     private static final Map<Integer, String> REASONS = Map.ofEntries(
             Map.entry(100, "Continue"), Map.entry(200, "OK"), Map.entry(303, "See Other"),
             Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"),
@@ -30,23 +27,9 @@ public final class HttpText {
         return REASONS.getOrDefault(status, "Error");
     }
 
-    /**
-     * An HTTP date: {@code Tue, 15 Nov 1994 08:12:31 GMT}. Written by hand: a DateTimeFormatter
-     * brings about 100 classes of locale data into the daemon at its first answer (issue 18).
-     */
+    /** An HTTP date: {@code Tue, 15 Nov 1994 08:12:31 GMT}. */
     public static String httpDate(Instant t) {
-        LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC);
-        StringBuilder sb = new StringBuilder(29).append(DAYS[d.getDayOfWeek().ordinal()]).append(", ");
-        twoDigits(sb, d.getDayOfMonth()).append(' ').append(MONTHS[d.getMonthValue() - 1]).append(' ');
-        String year = Integer.toString(d.getYear());
-        sb.append("0".repeat(Math.max(0, 4 - year.length()))).append(year).append(' ');
-        twoDigits(sb, d.getHour()).append(':');
-        twoDigits(sb, d.getMinute()).append(':');
-        return twoDigits(sb, d.getSecond()).append(" GMT").toString();
-    }
-
-    private static StringBuilder twoDigits(StringBuilder sb, int n) {
-        return sb.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
+        return TimeText.httpDate(t.getEpochSecond());
     }
 
     /** medusa's piecemeal unquote of the path: %XX sequences decoded as UTF-8, bad ones kept. */

@@ -1,19 +1,17 @@
 package io.kupervisor.supervisord.web;
 
+import io.kupervisor.core.status.TimeText;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /** Escaping, quoting and parsing for the web page: HTML, JSON, URLs, forms, Python's ctime. */
 final class Text {
-    /** Python's {@code time.ctime()}: {@code Sun Jun  2 10:00:00 2024}. */
-    private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
-
     private Text() {
     }
 
@@ -134,6 +132,6 @@ final class Text {
     }
 
     static String ctime(Instant t, ZoneId zone) {
-        return CTIME.format(t.atZone(zone));
+        return TimeText.ctime(t.atZone(zone));
     }
 }
