@@ -102,6 +102,80 @@ def supervisord_runtime_mb():
     return sum(os.path.getsize(f) for f in set(files)) / 1e6, "+".join(wanted)
 
 
+def tree_rss_kib(root):
+    """RSS of a process and all its descendants, summed (shared pages count in each, on both sides)."""
+    children = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(pid))
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            pass
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            total += rss_kib(pid)
+        except (FileNotFoundError, ProcessLookupError, RuntimeError):
+            continue  # exited meanwhile (or a kernel thread)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def sidecar_files(example):
+    """The log files the example's in-pod manifest streams through kupervisor-tail sidecars."""
+    import yaml
+    with open(os.path.join(ROOT, "examples", example, "in-pod", "deployment.yaml")) as f:
+        spec = yaml.safe_load(f)["spec"]["template"]["spec"]
+    # native sidecars: init containers that keep running (restartPolicy: Always)
+    return [c["command"][-1] for c in spec["containers"] + spec.get("initContainers", [])
+            if c["command"][0].endswith("/kupervisor-tail")]
+
+
+def whole_pod(example, programs):
+    """The example's config under supervisord, then under kupervisor as its in-pod manifest runs it
+    (--health-port, --stable-auto-logs, one kupervisor-tail per streamed log): the RSS of each daemon
+    with its programs (and kupervisor's sidecars), summed, once settled."""
+    conf = os.path.join(ROOT, "examples", example, "supervisord.conf")
+    env = dict(os.environ)
+    # the images put php-fpm on PATH (Debian names it php-fpm8.2)
+    shims = tempfile.mkdtemp(prefix="kbench-path-")
+    if os.path.exists("/usr/sbin/php-fpm8.2"):
+        os.symlink("/usr/sbin/php-fpm8.2", os.path.join(shims, "php-fpm"))
+    env["PATH"] = shims + ":" + env.get("PATH", "")
+    os.makedirs("/run/php", exist_ok=True)
+    tail = os.path.join(RUNTIME, "bin", "kupervisor-tail")
+    results = []
+    for kind in ("supervisord", "kupervisor"):
+        if kind == "supervisord":
+            cmd = ["/usr/bin/supervisord", "-n", "-c", conf]
+        else:
+            cmd = [d.KUPERVISOR, "supervisord", "-n", "-c", conf, "--health-port", "9100", "--stable-auto-logs"]
+        daemon = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  preexec_fn=lambda: os.setpgid(0, 0))
+        sidecars, work = [], tempfile.mkdtemp(prefix="kbench-pod-")
+        try:
+            if kind == "kupervisor":
+                for i, log in enumerate(sidecar_files(example)):
+                    sidecars.append(subprocess.Popen([tail, "--position", os.path.join(work, "pos%d" % i), log],
+                                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            time.sleep(SETTLE)  # the programs are up (startsecs) and both daemons have settled
+            running = int(subprocess.run(["pgrep", "-c", "-P", str(daemon.pid)], capture_output=True,
+                                         text=True).stdout or 0)
+            if daemon.poll() is not None or running != programs:
+                raise SystemExit("%s: %s runs %d of its %d programs (is %s installed?)"
+                                 % (example, kind, running, programs, "nginx-light, php8.2-fpm" if programs == 2 else "python3"))
+            results.append((tree_rss_kib(daemon.pid) + sum(rss_kib(s.pid) for s in sidecars)) / 1024)
+        finally:
+            for s in sidecars:
+                s.terminate()
+                s.wait()
+            daemon.terminate()
+            daemon.wait(60)
+    return results
+
+
 def main():
     rows = []
     tail = os.path.join(RUNTIME, "bin", "kupervisor-tail")
@@ -117,6 +191,10 @@ def main():
     sv, _ = d.idle_rss("supervisord")
     kv, _ = d.idle_rss("kupervisor")
     rows.append(("daemon idle RSS, 10 programs", "%.1f MiB" % sv, "%.1f MiB" % kv, "%.2fx" % (kv / sv)))
+    for example, programs in (("timeit", 1), ("nginx-php-fpm", 2)):
+        sv_pod, kv_pod = whole_pod(example, programs)
+        rows.append(("whole pod, the %s example: the daemon, its programs and (kupervisor) its log sidecars, RSS summed"
+                     % example, "%.1f MiB" % sv_pod, "%.1f MiB" % kv_pod, "%.2fx" % (kv_pod / sv_pod)))
     size = du_mb([os.path.join(RUNTIME, x) for x in ("bin", "lib", "runtime")])
     py, pkgs = supervisord_runtime_mb()
     rows.append(("runtime copied into a pod (kupervisor: bin lib runtime; supervisord: %s)" % pkgs,
