@@ -8,9 +8,9 @@ import java.util.Map;
 /**
  * The POSIX calls the JDK lacks (glibc, Linux): spawning into a new process group, reaping any
  * child, signals, pipes, epoll, the subreaper flag and the umask. Every native call of the daemon
- * goes through this class; its native half is {@code src/main/c/kupervisor_posix.c}, one C call
- * per method, loaded by {@link NativeLibrary}. JNI and not the FFM: the FFM's machinery cost the
- * idle daemon about 6 MiB of resident memory (DECISIONS.md).
+ * goes through this class; its native half is {@code src/main/c/kupervisor_posix.c} (a native
+ * method per operation, every decision left to Java), loaded by {@link NativeLibrary}. JNI and not
+ * the FFM: the FFM's machinery cost the idle daemon about 6 MiB of resident memory (DECISIONS.md).
  */
 public final class Posix {
     private Posix() {
